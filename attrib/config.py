@@ -1,0 +1,119 @@
+"""One typed configuration, built from flags and the environment.
+
+Values only: nothing here opens a connection. Secrets (password, API key) come from the
+environment only, never from flags, so they stay out of shell history and process lists.
+
+Environment variables:
+
+``ATTRIB_ES_URL``          Elasticsearch URL; when unset, the embedded store is used.
+                           May carry credentials: ``https://user:pass@host:9200``.
+``ATTRIB_ES_USERNAME``     basic-auth user (``ATTRIB_ES_PASSWORD`` its password).
+``ATTRIB_ES_API_KEY``      an Elasticsearch API key (the base64 ``id:key`` form).
+``ATTRIB_ES_CA_CERTS``     path to a CA bundle for TLS.
+``ATTRIB_ES_VERIFY_CERTS`` ``false`` to skip certificate checks (local testing only).
+``ATTRIB_INDEX``           index name prefix (default ``attrib``).
+``ATTRIB_DB``              embedded store file (default ``attrib.db``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import urlsplit
+
+from attrib.errors import InputError
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _parse_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in _TRUE:
+        return True
+    if lowered in _FALSE:
+        return False
+    raise InputError(f"expected true or false, got {value!r}", field=name)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where attrib stores articles and how it reaches Elasticsearch."""
+
+    es_url: str | None = None
+    es_username: str | None = field(default=None, repr=False)
+    es_password: str | None = field(default=None, repr=False)
+    es_api_key: str | None = field(default=None, repr=False)
+    es_ca_certs: str | None = None
+    es_verify_certs: bool = True
+    es_request_timeout: float = 30.0
+    index: str = "attrib"
+    shards: int = 1
+    replicas: int = 0
+    db_path: Path = Path("attrib.db")
+
+    def __post_init__(self) -> None:
+        if self.es_url is not None:
+            parts = urlsplit(self.es_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise InputError(
+                    f"not an http(s) URL: {_redact(self.es_url)!r}", field="ATTRIB_ES_URL"
+                )
+        if not self.index or self.index != self.index.lower() or any(c in self.index for c in ' "*\\<|,>/?#:'):
+            raise InputError(f"invalid index name {self.index!r} (lowercase, no spaces or * \\ / ? \" < > | , # :)", field="index")
+        if self.shards < 1:
+            raise InputError("shards must be at least 1", field="shards")
+        if self.replicas < 0:
+            raise InputError("replicas must be 0 or more", field="replicas")
+        if self.es_request_timeout <= 0:
+            raise InputError("request timeout must be positive", field="es_request_timeout")
+
+    @property
+    def uses_elasticsearch(self) -> bool:
+        return self.es_url is not None
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Config":
+        """Build a config from the environment, then apply non-``None`` overrides (flags)."""
+        env = os.environ if env is None else env
+        values: dict[str, object] = {}
+        if env.get("ATTRIB_ES_URL"):
+            values["es_url"] = env["ATTRIB_ES_URL"]
+        for key, name in (
+            ("es_username", "ATTRIB_ES_USERNAME"),
+            ("es_password", "ATTRIB_ES_PASSWORD"),
+            ("es_api_key", "ATTRIB_ES_API_KEY"),
+            ("es_ca_certs", "ATTRIB_ES_CA_CERTS"),
+            ("index", "ATTRIB_INDEX"),
+        ):
+            if env.get(name):
+                values[key] = env[name]
+        if env.get("ATTRIB_ES_VERIFY_CERTS"):
+            values["es_verify_certs"] = _parse_bool("ATTRIB_ES_VERIFY_CERTS", env["ATTRIB_ES_VERIFY_CERTS"])
+        if env.get("ATTRIB_DB"):
+            values["db_path"] = Path(env["ATTRIB_DB"])
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        if "db_path" in values:
+            values["db_path"] = Path(values["db_path"])  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]
+
+    def with_(self, **changes: object) -> "Config":
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def describe_store(self) -> str:
+        """A one-line, secret-free description of where articles live."""
+        if self.es_url:
+            return f"Elasticsearch at {_redact(self.es_url)}, index {self.index}"
+        return f"embedded store {self.db_path}"
+
+
+def _redact(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host = f"{host}:{parts.port}"
+    return parts._replace(netloc=f"***@{host}").geturl()

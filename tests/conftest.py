@@ -1,0 +1,130 @@
+"""Test fixtures: one real Elasticsearch cluster for the whole session.
+
+The cluster is chosen in this order:
+
+1. ``ATTRIB_ES_URL``, when set (any existing cluster; it must answer);
+2. testcontainers' Elasticsearch module, when a Docker engine answers;
+3. ``scripts/es-local``, a real Elasticsearch started from Maven Central artifacts.
+
+The cluster is only started when an integration test asks for it, so ``pytest tests/unit``
+needs no server. When no cluster can be had the integration tests error: they never skip.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+ES_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:8.19.21"
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/integration/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.integration)
+
+
+def _docker_engine_answers() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=15).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def _free_port_pair() -> int:
+    """A port P such that P and P+100 (HTTP and transport of es-local) are both free."""
+    for _ in range(50):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        if port > 65000:
+            continue
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port + 100))
+            except OSError:
+                continue
+        return port
+    raise RuntimeError("no free pair of local ports for Elasticsearch")
+
+
+def _check_reachable(url: str) -> None:
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(url, request_timeout=10)
+    try:
+        client.info()
+    except Exception as e:  # noqa: BLE001 - any failure means the given cluster is unusable
+        pytest.exit(f"ATTRIB_ES_URL={url} does not answer: {type(e).__name__}: {e}", returncode=3)
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session")
+def es_url(tmp_path_factory) -> str:
+    """URL of a real Elasticsearch 8.x cluster for this test session."""
+    given = os.environ.get("ATTRIB_ES_URL")
+    if given:
+        _check_reachable(given)
+        yield given
+        return
+    if _docker_engine_answers():
+        from testcontainers.elasticsearch import ElasticSearchContainer
+
+        with ElasticSearchContainer(ES_IMAGE, mem_limit="2g") as container:
+            yield container.get_url()
+        return
+    data = tmp_path_factory.mktemp("es-local")
+    script = ROOT / "scripts" / "es-local"
+    start = subprocess.run(
+        [sys.executable, str(script), "start", "--http-port", str(_free_port_pair()), "--data", str(data)],
+        capture_output=True,
+        text=True,
+    )
+    if start.returncode != 0:
+        pytest.fail(f"could not start a local Elasticsearch: {start.stderr.strip()}", pytrace=False)
+    try:
+        yield start.stdout.strip().splitlines()[-1]
+    finally:
+        subprocess.run([sys.executable, str(script), "stop", "--data", str(data)], capture_output=True)
+
+
+@pytest.fixture
+def es_client(es_url):
+    from elasticsearch import Elasticsearch
+
+    client = Elasticsearch(es_url, request_timeout=60)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def index_prefix(es_client) -> str:
+    """A unique index-name prefix for one test; its indices and templates are removed after it."""
+    prefix = f"attrib-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    # Clusters refuse wildcard deletes by default (action.destructive_requires_name).
+    names = list(es_client.indices.get(index=f"{prefix}*", expand_wildcards="all"))
+    if names:
+        es_client.indices.delete(index=",".join(names))
+    templates = es_client.options(ignore_status=404).indices.get_index_template(name=f"{prefix}*")
+    for template in templates.get("index_templates", []) if templates else []:
+        es_client.indices.delete_index_template(name=template["name"])
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not SHARED.is_dir():
+        pytest.fail(f"evaluation data not found at {SHARED} (the repository's sibling folder shared/)", pytrace=False)
+    return SHARED

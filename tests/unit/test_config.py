@@ -1,0 +1,47 @@
+from pathlib import Path
+
+import pytest
+
+from attrib.config import Config
+from attrib.errors import InputError
+
+
+def test_default_is_embedded():
+    config = Config.from_env({})
+    assert config.es_url is None and not config.uses_elasticsearch
+    assert config.db_path == Path("attrib.db")
+    assert config.describe_store() == "embedded store attrib.db"
+
+
+def test_environment_then_flags():
+    env = {"ATTRIB_ES_URL": "https://es.example:9200", "ATTRIB_INDEX": "news", "ATTRIB_ES_API_KEY": "abc"}
+    config = Config.from_env(env, index="wires", replicas=None)
+    assert config.es_url == "https://es.example:9200"
+    assert config.index == "wires"  # a flag wins over the environment
+    assert config.es_api_key == "abc"
+    assert config.replicas == 0  # None flags leave the default alone
+
+
+def test_credentials_never_shown():
+    config = Config.from_env({"ATTRIB_ES_URL": "https://elastic:s3cret@es.example:9200", "ATTRIB_ES_PASSWORD": "pw"})
+    assert "s3cret" not in config.describe_store()
+    assert "s3cret" not in repr(config) or "es_url" in repr(config)
+    assert "pw" not in repr(config).replace("es_url", "")
+
+
+@pytest.mark.parametrize(
+    "env, field",
+    [
+        ({"ATTRIB_ES_URL": "localhost:9200"}, "ATTRIB_ES_URL"),
+        ({"ATTRIB_ES_VERIFY_CERTS": "maybe"}, "ATTRIB_ES_VERIFY_CERTS"),
+        ({"ATTRIB_INDEX": "News Index"}, "index"),
+    ],
+)
+def test_bad_values_name_their_field(env, field):
+    with pytest.raises(InputError) as info:
+        Config.from_env(env)
+    assert info.value.field == field
+
+
+def test_verify_certs_off():
+    assert Config.from_env({"ATTRIB_ES_VERIFY_CERTS": "false"}).es_verify_certs is False
