@@ -36,12 +36,14 @@ import html
 import re
 import unicodedata
 from bisect import bisect_right
+from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
 
 from attrib.errors import InputError
 
-__all__ = ["Token", "Normalised", "normalise", "tokenize", "normalise_text"]
+__all__ = ["Token", "Normalised", "normalise", "normalise_text", "token_columns", "tokenize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,28 @@ class Token:
     text: str
     start: int
     end: int
+
+
+_new = object.__new__
+
+
+def build_instances(cls: type, n: int, columns: dict[str, object]) -> list:
+    """``n`` instances of the slotted dataclass ``cls`` from per-field value iterables.
+
+    Fingerprinting makes hundreds of tokens and shingles per article; the generated
+    ``__init__`` of a frozen dataclass costs about as much as everything else per token.
+    This sets the slots directly with C-level ``map`` loops (there is no
+    ``__post_init__`` to skip). Internal; ``columns`` must name every field.
+    """
+    objs = list(map(_new, repeat(cls, n)))
+    for name, values in columns.items():
+        deque(map(cls.__dict__[name].__set__, objs, values), maxlen=0)
+    return objs
+
+
+_group = re.Match.group
+_mstart = re.Match.start
+_mend = re.Match.end
 
 
 # --- character tables ---------------------------------------------------------------
@@ -238,6 +262,43 @@ def normalise_text(text: str) -> str:
     return normalise(text).text
 
 
+def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Token texts, starts and ends of ``text`` as three parallel lists (what
+    :func:`tokenize` returns, without building :class:`Token` objects)."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    if text.isascii() and "&" not in text:
+        ms = list(_ASCII_WORD_RE.finditer(text.lower()))
+        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+    norm = normalise(text)
+    ms = list(_WORD_RE.finditer(norm.text))
+    if not norm._n_start:
+        # Every cluster mapped one to one: normalised and original indices coincide.
+        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+    to_start = norm.to_original
+    to_end = norm.to_original_end
+    ntext = norm.text
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last_nstart = 0
+    for m in ms:
+        ns, ne = m.span()
+        s = to_start(ns)
+        e = to_end(ne)
+        if starts and s < ends[-1]:
+            # Two words from one original cluster ("¼" -> "1⁄4"): tokens must not
+            # overlap, so they become one token spelled as the normalised cluster.
+            texts[-1] = ntext[last_nstart:ne]
+            ends[-1] = max(ends[-1], e)
+            continue
+        texts.append(m.group())
+        starts.append(s)
+        ends.append(e)
+        last_nstart = ns
+    return texts, starts, ends
+
+
 def tokenize(text: str) -> list[Token]:
     """Word tokens of ``text`` in order, non-overlapping, with spans into ``text``.
 
@@ -247,29 +308,5 @@ def tokenize(text: str) -> list[Token]:
     ``a.m.``) gives one token spelled as its normalisation (``1⁄2``, ``a.m``), so that
     tokens never overlap.
     """
-    if not isinstance(text, str):
-        raise InputError(f"text must be str, got {type(text).__name__}")
-    if text.isascii() and "&" not in text:
-        return [Token(m.group(), *m.span()) for m in _ASCII_WORD_RE.finditer(text.lower())]
-    norm = normalise(text)
-    if not norm._n_start:
-        # Every cluster mapped one to one: normalised and original indices coincide.
-        return [Token(m.group(), *m.span()) for m in _WORD_RE.finditer(norm.text)]
-    to_start = norm.to_original
-    to_end = norm.to_original_end
-    ntext = norm.text
-    out: list[Token] = []
-    last_nstart = 0
-    for m in _WORD_RE.finditer(ntext):
-        ns, ne = m.span()
-        s = to_start(ns)
-        e = to_end(ne)
-        if out and s < out[-1].end:
-            # Two words from one original cluster ("¼" -> "1⁄4"): tokens must not
-            # overlap, so they become one token spelled as the normalised cluster.
-            prev = out.pop()
-            out.append(Token(ntext[last_nstart:ne], prev.start, max(prev.end, e)))
-            continue
-        out.append(Token(m.group(), s, e))
-        last_nstart = ns
-    return out
+    texts, starts, ends = token_columns(text)
+    return build_instances(Token, len(texts), {"text": texts, "start": starts, "end": ends})

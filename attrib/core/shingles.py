@@ -15,6 +15,7 @@ tokens yields no shingle.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import accumulate, repeat
 from typing import Sequence
 
 import numpy as np
@@ -22,13 +23,22 @@ import xxhash
 
 from attrib.errors import InputError
 
-from .normalise import Token
+from .normalise import Token, build_instances
 
-__all__ = ["Shingle", "hash64", "shingles", "shingle_hashes", "to_signed64"]
+__all__ = [
+    "Shingle",
+    "build_shingles",
+    "hash64",
+    "shingle_hash_array",
+    "shingle_hashes",
+    "shingles",
+    "to_signed64",
+]
 
 _xxh3 = xxhash.xxh3_64_intdigest
 _TWO63 = 1 << 63
 _TWO64 = 1 << 64
+_ONE = 1
 
 
 def to_signed64(u: int) -> int:
@@ -61,36 +71,53 @@ def _check(k: int, seed: int) -> None:
         raise InputError(f"seed must be an integer in 0..2**64-1, got {seed!r}", field="seed")
 
 
-def shingle_hashes(words: Sequence[str], k: int, seed: int) -> list[int]:
-    """Signed 64-bit hashes of the ``k``-word shingles of ``words`` (normalised token
-    texts), with the short-text rule of the module docstring."""
+def shingle_hash_array(words: Sequence[str], k: int, seed: int) -> np.ndarray:
+    """Like :func:`shingle_hashes`, as an int64 numpy array."""
     _check(k, seed)
     n = len(words)
     if n == 0:
-        return []
+        return np.empty(0, dtype=np.int64)
     if n <= k:
-        return [hash64(" ".join(words), seed)]
-    # Join once and hash slices of the encoded buffer: one encode per text instead of one
-    # join and one encode per shingle.
-    buf = " ".join(words).encode("utf-8")
-    offs = [0] * (n + 1)
-    pos = 0
-    for i, w in enumerate(words):
-        pos += (len(w) if w.isascii() else len(w.encode("utf-8"))) + 1
-        offs[i + 1] = pos
-    # offs[i] is where word i starts; a shingle ends one separator before offs[i + k].
-    mv = memoryview(buf)
-    unsigned = [_xxh3(mv[offs[i] : offs[i + k] - 1], seed) for i in range(n - k + 1)]
-    return np.array(unsigned, dtype=np.uint64).view(np.int64).tolist()
+        return np.array([hash64(" ".join(words), seed)], dtype=np.int64)
+    # Join and encode once, then hash slices of the buffer: one encode per text instead
+    # of a join and an encode per shingle, and every loop below runs in C.
+    joined = " ".join(words)
+    buf = joined.encode("utf-8")
+    if len(buf) == len(joined):
+        lens = map(len, words)
+    else:
+        lens = (len(w.encode("utf-8")) for w in words)
+    # offs[i] is where word i starts; shingle i ends one separator before offs[i + k].
+    offs = list(accumulate(map(_ONE.__add__, lens), initial=0))
+    m = n - k + 1
+    ends = map(_ONE.__rsub__, offs[k:])
+    # Slicing bytes (a small copy) measured faster than slicing a memoryview.
+    it = map(_xxh3, map(buf.__getitem__, map(slice, offs[:m], ends)), repeat(seed))
+    return np.fromiter(it, dtype=np.uint64, count=m).view(np.int64)
+
+
+def shingle_hashes(words: Sequence[str], k: int, seed: int) -> list[int]:
+    """Signed 64-bit hashes of the ``k``-word shingles of ``words`` (normalised token
+    texts), with the short-text rule of the module docstring."""
+    return shingle_hash_array(words, k, seed).tolist()
+
+
+def build_shingles(
+    hashes: Sequence[int], starts: Sequence[int], ends: Sequence[int], k: int
+) -> list[Shingle]:
+    """Shingle objects from shingle hashes and the token starts and ends."""
+    m = len(hashes)
+    if m == 0:
+        return []
+    if m == 1 and len(starts) <= k:
+        return [Shingle(hashes[0], starts[0], ends[-1], 0)]
+    return build_instances(
+        Shingle, m, {"hash": hashes, "start": starts, "end": ends[k - 1 :], "index": range(m)}
+    )
 
 
 def shingles(tokens: Sequence[Token], k: int, seed: int) -> list[Shingle]:
     """Shingles of ``tokens`` in order (see the module docstring for the hash and for
     texts with fewer than ``k`` tokens)."""
-    words = [t.text for t in tokens]
-    hashes = shingle_hashes(words, k, seed)
-    if len(hashes) == 1 and len(tokens) <= k:
-        return [Shingle(hashes[0], tokens[0].start, tokens[-1].end, 0)]
-    return [
-        Shingle(h, tokens[i].start, tokens[i + k - 1].end, i) for i, h in enumerate(hashes)
-    ]
+    hashes = shingle_hashes([t.text for t in tokens], k, seed)
+    return build_shingles(hashes, [t.start for t in tokens], [t.end for t in tokens], k)

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Sequence
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from attrib.errors import InputError
 
@@ -57,16 +56,20 @@ def winnow(hashes: Sequence[int] | np.ndarray, window: int) -> list[int]:
         return []
     if window == 1:
         return list(range(n))
-    a = np.asarray(hashes, dtype=np.int64)
+    a = np.ascontiguousarray(hashes, dtype=np.int64)
     if n <= window:
         return [int(n - 1 - np.argmin(a[::-1]))]
-    if np.unique(a).size < n:
+    m = n - window + 1
+    # Overlapping windows as a strided view (what sliding_window_view makes, without its
+    # Python-level checks, which cost as much as the work on an article).
+    windows = np.ndarray((m, window), dtype=np.int64, buffer=a, strides=(8, 8))
+    pos = windows.argmin(axis=1)
+    # The tie-break only matters in a window whose minimum occurs twice; without such a
+    # window, robust, leftmost and rightmost choices agree and argmin is the answer.
+    if np.count_nonzero(windows == windows.min(axis=1)[:, None]) != m:
         return _robust(a.tolist(), window)
-    # All hashes distinct: every window has a single minimum, so robust, leftmost and
-    # rightmost tie-breaks agree.
-    pos = np.argmin(sliding_window_view(a, window), axis=1)
-    pos += np.arange(pos.size)
-    keep = np.empty(pos.size, dtype=bool)
+    pos += np.arange(m)
+    keep = np.empty(m, dtype=bool)
     keep[0] = True
     np.not_equal(pos[1:], pos[:-1], out=keep[1:])
     return pos[keep].tolist()
