@@ -1,0 +1,178 @@
+"""The ``attrib`` command: a thin layer over the library.
+
+Every command has ``--help``; bad input gets one line on stderr and a non-zero exit
+(2: bad input, 3: store unreachable or broken, 1: anything else attrib refused).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from attrib import __version__
+from attrib.config import Config
+from attrib.errors import AttribError, InputError, StoreUnavailableError
+
+STORE_HELP = """
+Where articles live: the embedded store (a single SQLite file, the default: $ATTRIB_DB or
+./attrib.db) or Elasticsearch when --es-url or $ATTRIB_ES_URL is given. Credentials come
+from the environment only: $ATTRIB_ES_USERNAME/$ATTRIB_ES_PASSWORD, $ATTRIB_ES_API_KEY,
+or user:password in the URL; $ATTRIB_ES_CA_CERTS for TLS.
+"""
+
+
+def _store_options() -> argparse.ArgumentParser:
+    parent = argparse.ArgumentParser(add_help=False)
+    group = parent.add_argument_group("store")
+    group.add_argument("--es-url", metavar="URL", help="Elasticsearch URL (default: $ATTRIB_ES_URL; unset: embedded store)")
+    group.add_argument("--index", metavar="NAME", help="index name prefix; articles go to NAME-articles (default: attrib)")
+    group.add_argument("--db", metavar="FILE", type=Path, help="embedded store file (default: $ATTRIB_DB or attrib.db)")
+    group.add_argument("--no-progress", action="store_true", help="no progress bar (also when stderr is not a terminal)")
+    return parent
+
+
+def _config(args: argparse.Namespace, **extra: object) -> Config:
+    return Config.from_env(es_url=args.es_url, index=args.index, db_path=args.db, **extra)
+
+
+def _progress(args: argparse.Namespace, **kwargs):
+    from tqdm import tqdm
+
+    disable = args.no_progress or not sys.stderr.isatty()
+    return tqdm(disable=disable, file=sys.stderr, dynamic_ncols=True, **kwargs)
+
+
+def _params(args: argparse.Namespace):
+    from attrib.core import FingerprintParams
+
+    given = {k: getattr(args, k) for k in ("k", "seed", "window", "permutations", "bands") if getattr(args, k, None) is not None}
+    return FingerprintParams(**given) if given else None
+
+
+# -- commands ---------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from attrib.store import open_store
+
+    config = _config(args, shards=args.shards, replicas=args.replicas)
+    store = open_store(config, _params(args))
+    try:
+        params = store.init()
+        count = store.count()
+    finally:
+        store.close()
+    meta = ", ".join(f"{k}={v}" for k, v in params.to_meta().items())
+    print(f"ready: {config.describe_store()} ({count} articles); fingerprint parameters: {meta}")
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    from attrib.indexing import IndexSummary, index_records
+    from attrib.readers import BadRecord, count_records, read_paths
+    from attrib.store import WriteStatus, open_store
+
+    config = _config(args)
+    records = read_paths(args.paths, encoding=args.encoding)  # checks the paths exist first
+    total = count_records(args.paths)
+    store = open_store(config, _params(args))
+    summary = IndexSummary()
+    try:
+        with _progress(args, total=total, unit="article", desc="indexing") as bar:
+            for event in index_records(store, records, overwrite=args.overwrite):
+                summary.add(event)
+                bar.update(1)
+                if isinstance(event, BadRecord):
+                    bar.write(f"attrib: skipped {event}", file=sys.stderr)
+                elif event.status is WriteStatus.FAILED:
+                    bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+    except StoreUnavailableError as e:
+        raise StoreUnavailableError(
+            f"{e} — {summary.landed} article(s) landed before that ({summary.line()}); "
+            "run the same command again to index the rest"
+        ) from e
+    finally:
+        store.close()
+    print(f"{summary.line()} ({config.describe_store()})")
+    return 1 if summary.failed else 0
+
+
+# -- parser -----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    store = _store_options()
+    parser = argparse.ArgumentParser(
+        prog="attrib",
+        description=(
+            "Find where a news article came from, what was copied, and whose quotes were taken "
+            "without credit. Index an archive, then check articles against it."
+        ),
+        epilog=STORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"attrib {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    fingerprint = argparse.ArgumentParser(add_help=False)
+    group = fingerprint.add_argument_group("fingerprint parameters (only for a new store; an existing one keeps its own)")
+    group.add_argument("--k", type=int, help="shingle size in words (default: 5)")
+    group.add_argument("--window", type=int, help="winnowing window in shingles (default: 4)")
+    group.add_argument("--permutations", type=int, help="MinHash permutations (default: 128)")
+    group.add_argument("--bands", type=int, help="MinHash LSH bands (default: 32)")
+    group.add_argument("--seed", type=int, help="hash seed (default: 0)")
+
+    init = sub.add_parser(
+        "init",
+        parents=[store, fingerprint],
+        help="create the store (index template and index, or the SQLite file) or check it",
+        description="Install the index template and create the articles index (or the embedded store file); "
+        "on an existing store, check it was made with the same fingerprint parameters.",
+        epilog=STORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    init.add_argument("--shards", type=int, help="primary shards of a new Elasticsearch index (default: 1)")
+    init.add_argument("--replicas", type=int, help="replicas of a new Elasticsearch index (default: 0)")
+    init.set_defaults(func=cmd_init)
+
+    index = sub.add_parser(
+        "index",
+        parents=[store, fingerprint],
+        help="index articles from JSONL, JSON, .txt folders or HTML pages",
+        description=(
+            "Index articles. PATH may be a JSONL file (one article a line: id, text, and optional title, "
+            "outlet, url, published_at as ISO 8601), a JSON file, a .txt file (first line: title), an HTML "
+            "page, a folder of any of these (read recursively), or - for JSONL on standard input. "
+            "Bad records are reported with file and line and skipped; articles already indexed are left alone, "
+            "so running the same command twice adds nothing."
+        ),
+        epilog=STORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
+    index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
+    index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
+    index.set_defaults(func=cmd_index)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except AttribError as e:
+        print(f"attrib: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        print("attrib: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 141
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

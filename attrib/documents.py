@@ -1,0 +1,103 @@
+"""From an article to the document a store keeps: the fingerprint stage of the pipeline.
+
+``prepare`` is pure: it fingerprints the article's text with the store's parameters and
+keeps what retrieval needs (the winnowed shingle hashes, the MinHash band keys, the
+SimHash) and the article's direct quotes for provenance look-ups. Stores persist a
+:class:`Document`; they never fingerprint on their own, so both stores see exactly the
+same fingerprints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from attrib.article import Article
+from attrib.core import FingerprintParams, fingerprint, hash64
+from attrib.core.quotes import Quote, extract_quotes, quote_key
+
+_MASK64 = (1 << 64) - 1
+QUOTE_GRAM = 3
+"""Quotes are looked up by the word 3-grams of their normalised key, so a quote that was
+trimmed or lightly reworded still shares most of its grams with the original."""
+
+
+def hash_term(value: int) -> str:
+    """The keyword form of a signed 64-bit hash: 16 lowercase hex digits."""
+    return f"{value & _MASK64:016x}"
+
+
+def quote_grams(text: str, seed: int = 0) -> tuple[int, ...]:
+    """Distinct hashes of the word 3-grams of a quote's normalised key (one hash for shorter quotes)."""
+    words = quote_key(text).split()
+    if not words:
+        return ()
+    if len(words) < QUOTE_GRAM:
+        return (hash64(" ".join(words), seed),)
+    return tuple(dict.fromkeys(hash64(" ".join(words[i : i + QUOTE_GRAM]), seed) for i in range(len(words) - QUOTE_GRAM + 1)))
+
+
+@dataclass(frozen=True)
+class StoredQuote:
+    """A direct quote as a store keeps it: span in the article, what the article says of it."""
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    cue: str | None
+    credited_outlet: str | None
+    interview: bool
+    grams: tuple[int, ...] = field(repr=False, default=())
+
+    @property
+    def key(self) -> str:
+        return quote_key(self.text)
+
+    @classmethod
+    def from_quote(cls, quote: Quote, seed: int = 0) -> "StoredQuote":
+        return cls(
+            text=quote.text,
+            start=quote.start,
+            end=quote.end,
+            speaker=quote.speaker,
+            cue=quote.cue,
+            credited_outlet=quote.outlet,
+            interview=quote.interview,
+            grams=quote_grams(quote.text, seed),
+        )
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article with its fingerprints and quotes, ready to be stored."""
+
+    article: Article
+    params: FingerprintParams
+    fingerprints: tuple[int, ...] = field(repr=False)
+    """Distinct winnowed shingle hashes, in order of first occurrence."""
+    bands: tuple[str, ...] = field(repr=False)
+    simhash: int = 0
+    shingle_count: int = 0
+    quotes: tuple[StoredQuote, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return self.article.id
+
+    @property
+    def terms(self) -> list[str]:
+        return [hash_term(h) for h in self.fingerprints]
+
+
+def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True) -> Document:
+    fp = fingerprint(article.text, params)
+    found = extract_quotes(article.text) if quotes else []
+    return Document(
+        article=article,
+        params=params,
+        fingerprints=tuple(dict.fromkeys(fp.hashes())),
+        bands=tuple(fp.bands) if fp.shingles else (),
+        simhash=int(fp.simhash),
+        shingle_count=len(fp.shingles),
+        quotes=tuple(StoredQuote.from_quote(q, params.seed) for q in found),
+    )

@@ -1,0 +1,85 @@
+"""Indexing: read -> prepare (fingerprint) -> store, streaming, one event per record.
+
+The library yields an event for every record (a :class:`~attrib.store.WriteResult` or a
+:class:`~attrib.readers.BadRecord`); the CLI and scripts count them and draw progress.
+A bad record never stops the good ones, and re-running the same input adds nothing:
+articles already stored are reported as ``exists``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from attrib.article import Article
+from attrib.documents import Document, prepare
+from attrib.readers import BadRecord, Record
+from attrib.store.base import Store, WriteResult, WriteStatus
+
+IndexEvent = WriteResult | BadRecord
+
+
+def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = False) -> Iterator[IndexEvent]:
+    """Fingerprint and store every article of ``records``, yielding one event per record."""
+    params = store.init()
+    bad: deque[BadRecord] = deque()
+
+    def documents() -> Iterator[Document]:
+        for record in records:
+            if isinstance(record, BadRecord):
+                bad.append(record)
+            else:
+                yield prepare(record, params)
+
+    for result in store.write(documents(), overwrite=overwrite):
+        while bad:
+            yield bad.popleft()
+        yield result
+    while bad:
+        yield bad.popleft()
+    store.refresh()
+
+
+def index_articles(store: Store, articles: Iterable[Article], *, overwrite: bool = False) -> "IndexSummary":
+    """Index articles and return the summary (for library users and tests)."""
+    summary = IndexSummary()
+    for event in index_records(store, articles, overwrite=overwrite):
+        summary.add(event)
+    return summary
+
+
+@dataclass
+class IndexSummary:
+    """Counts of an indexing run, with the failures and bad records named."""
+
+    indexed: int = 0
+    updated: int = 0
+    existing: int = 0
+    failed: list[WriteResult] = field(default_factory=list)
+    bad: list[BadRecord] = field(default_factory=list)
+
+    def add(self, event: IndexEvent) -> None:
+        if isinstance(event, BadRecord):
+            self.bad.append(event)
+        elif event.status is WriteStatus.CREATED:
+            self.indexed += 1
+        elif event.status is WriteStatus.UPDATED:
+            self.updated += 1
+        elif event.status is WriteStatus.EXISTS:
+            self.existing += 1
+        else:
+            self.failed.append(event)
+
+    @property
+    def landed(self) -> int:
+        return self.indexed + self.updated
+
+    def line(self) -> str:
+        parts = [f"indexed {self.indexed}"]
+        if self.updated:
+            parts.append(f"updated {self.updated}")
+        parts.append(f"already indexed {self.existing}")
+        parts.append(f"skipped {len(self.bad)} bad record(s)")
+        parts.append(f"failed {len(self.failed)}")
+        return ", ".join(parts)

@@ -1,0 +1,207 @@
+"""Read articles from files: JSONL, JSON, folders of ``.txt`` files and HTML pages.
+
+Readers stream: they yield an :class:`~attrib.article.Article` for every good record and a
+:class:`BadRecord` (with its ``file:line``) for every bad one, so one broken line never
+stops the rest from landing.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, TextIO
+
+from attrib.article import Article
+from attrib.errors import AttribError, InputError
+
+TEXT_SUFFIXES = {".txt"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+JSON_SUFFIXES = {".json"}
+HTML_SUFFIXES = {".html", ".htm"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    """A record that could not be read; ``location`` is ``path`` or ``path:line``."""
+
+    location: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+Record = Article | BadRecord
+
+
+def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8") -> Iterator[Record]:
+    """Yield the articles of every path: files by their suffix, folders recursively.
+
+    ``-`` reads JSONL from standard input. A path that does not exist raises
+    :class:`InputError` before anything is read, so a typo does not half-run a job.
+    """
+    resolved = [_check_path(p) for p in paths]
+    return _read_resolved(resolved, encoding)
+
+
+def _read_resolved(resolved: list[Path | None], encoding: str) -> Iterator[Record]:
+    for path in resolved:
+        if path is None:
+            yield from read_jsonl(sys.stdin, "<stdin>")
+        elif path.is_dir():
+            for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES):
+                yield from read_file(file, encoding=encoding, base=path.parent)
+        else:
+            yield from read_file(path, encoding=encoding, base=path.parent)
+
+
+def count_records(paths: Iterable[str | Path]) -> int | None:
+    """A cheap count of the records under ``paths`` (for progress bars); None if unknown."""
+    total = 0
+    for raw in paths:
+        if str(raw) == "-":
+            return None
+        path = Path(raw)
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in JSONL_SUFFIXES:
+                with open(file, "rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            elif suffix in KNOWN_SUFFIXES:
+                total += 1
+    return total
+
+
+def _check_path(raw: str | Path) -> Path | None:
+    if str(raw) == "-":
+        return None
+    path = Path(raw)
+    if not path.exists():
+        raise InputError("no such file or folder", source=str(raw))
+    if path.is_file() and path.suffix.lower() not in KNOWN_SUFFIXES:
+        raise InputError(
+            f"unknown file type {path.suffix or '(none)'!r}; expected .jsonl, .json, .txt or .html",
+            source=str(raw),
+        )
+    return path
+
+
+def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) -> Iterator[Record]:
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        try:
+            with open(path, encoding=encoding, newline="") as handle:
+                yield from read_jsonl(handle, str(path))
+        except UnicodeDecodeError as e:
+            yield BadRecord(str(path), _decode_message(e, encoding))
+        return
+    try:
+        raw = path.read_text(encoding=encoding)
+    except UnicodeDecodeError as e:
+        yield BadRecord(str(path), _decode_message(e, encoding))
+        return
+    except OSError as e:
+        yield BadRecord(str(path), e.strerror or str(e))
+        return
+    try:
+        if suffix in JSON_SUFFIXES:
+            yield from _json_document(raw, str(path))
+        elif suffix in HTML_SUFFIXES:
+            yield html_article(raw, path=path, base=base)
+        else:
+            yield text_article(raw, path=path, base=base)
+    except AttribError as e:
+        yield BadRecord(str(path), _strip_source(e))
+
+
+def read_jsonl(handle: TextIO, name: str) -> Iterator[Record]:
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        location = f"{name}:{number}"
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield BadRecord(location, f"invalid JSON ({e.msg} at column {e.colno})")
+            continue
+        try:
+            yield Article.from_dict(record)
+        except AttribError as e:
+            yield BadRecord(location, _strip_source(e))
+
+
+def _json_document(raw: str, name: str) -> Iterator[Record]:
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as e:
+        yield BadRecord(f"{name}:{e.lineno}", f"invalid JSON ({e.msg} at column {e.colno})")
+        return
+    records = data if isinstance(data, list) else [data]
+    for position, record in enumerate(records):
+        location = name if len(records) == 1 else f"{name}[{position}]"
+        try:
+            yield Article.from_dict(record)
+        except AttribError as e:
+            yield BadRecord(location, _strip_source(e))
+
+
+def _path_id(path: Path, base: Path | None) -> str:
+    relative = path.relative_to(base) if base is not None and path.is_relative_to(base) else Path(path.name)
+    return relative.with_suffix("").as_posix()
+
+
+def text_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
+    """A ``.txt`` article: the first non-empty line is the title, the rest the text.
+
+    The id is the file's path below the folder that was given (``bbc/sport/199``), so
+    two files with the same words stay two articles. A file of a single line is all text.
+    """
+    lines = raw.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        raise InputError("file has no text", field="text")
+    body = "\n".join(lines[first + 1 :])
+    if body.strip():
+        title = lines[first].strip()
+        text = body
+    else:
+        title, text = None, raw
+    return Article(id=_path_id(path, base), text=text, title=title)
+
+
+def html_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
+    """Extract the article from an HTML page (main text, title, date, site) with trafilatura."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, as_dict=True)
+    if not document or not (document.get("text") or "").strip():
+        raise InputError("no article text found in the HTML page", field="text")
+    url = document.get("url") or None
+    return Article.from_dict(
+        {
+            "id": Article.derive_id(url=url) if url else _path_id(path, base),
+            "text": document["text"],
+            "title": document.get("title"),
+            "outlet": document.get("sitename"),
+            "url": url,
+            "published_at": document.get("date"),
+            "lang": document.get("language"),
+        }
+    )
+
+
+def _decode_message(error: UnicodeDecodeError, encoding: str) -> str:
+    return (
+        f"not {encoding} text (byte 0x{error.object[error.start]:02x} at offset {error.start}); "
+        "convert it to UTF-8 or pass --encoding"
+    )
+
+
+def _strip_source(error: AttribError) -> str:
+    if isinstance(error, InputError) and error.source:
+        return str(error)[len(error.source) + 2 :]
+    return str(error)

@@ -1,0 +1,147 @@
+"""The store protocol: what the pipeline needs from wherever articles live.
+
+Two stores implement it and pass one contract test suite: the embedded store (SQLite,
+the default, no server) and the Elasticsearch store. Both score candidates the same way:
+the sum, over the fingerprints a stored article shares with the query, of the
+fingerprint's inverse document frequency ``ln(1 + (N - df + 0.5) / (df + 0.5))`` (the
+BM25 IDF Elasticsearch itself uses). Rare fingerprints (names, numbers, unusual
+phrases) decide; boilerplate shared by many articles adds almost nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Collection, Iterable, Iterator, Protocol, Sequence, runtime_checkable
+
+from attrib.article import Article
+from attrib.core import FingerprintParams
+from attrib.core.quotes import QuoteOccurrence
+from attrib.documents import Document
+
+MAX_QUERY_TERMS = 1024
+"""At most this many fingerprints of one query article are sent to retrieval."""
+
+QUOTE_MIN_SHARE = 0.3
+"""A stored quote is a provenance candidate when it shares this fraction of a quote's word 3-grams."""
+
+BAND_BOOST = 5.0
+"""Score added to a candidate that shares at least one MinHash band with the query."""
+
+
+class WriteStatus(str, enum.Enum):
+    CREATED = "created"
+    UPDATED = "updated"
+    EXISTS = "exists"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """Per-article outcome of a bulk write."""
+
+    id: str
+    status: WriteStatus
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored article that may be a source of the query article."""
+
+    id: str
+    score: float
+    shared: int | None = None
+    """How many of the query's fingerprints this article also has (None: the store cannot tell cheaply)."""
+    band_match: bool | None = None
+    """Whether it shares a MinHash band with the query (None: not reported by the store)."""
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Select stored articles: by outlet and by a half-open publication window."""
+
+    outlet: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    ids: tuple[str, ...] | None = field(default=None)
+
+    def matches(self, article: Article) -> bool:
+        if self.outlet is not None and article.outlet != self.outlet:
+            return False
+        if self.ids is not None and article.id not in self.ids:
+            return False
+        if self.since is not None and (article.published_at is None or article.published_at < self.since):
+            return False
+        if self.until is not None and (article.published_at is None or article.published_at >= self.until):
+            return False
+        return True
+
+
+@runtime_checkable
+class Store(Protocol):
+    """Where articles and their fingerprints live. Constructors do no I/O."""
+
+    def init(self) -> FingerprintParams:
+        """Create or check the schema (templates, index, tables). Idempotent.
+
+        Returns the parameters the store's fingerprints are made with. Raises
+        :class:`~attrib.errors.ParameterMismatchError` when the store already holds
+        fingerprints made with other parameters than the ones asked for.
+        """
+
+    @property
+    def params(self) -> FingerprintParams:
+        """The fingerprint parameters of this store (initialises it if needed)."""
+
+    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+        """Store documents, yielding one result per document as it lands.
+
+        An article already stored is left alone (``EXISTS``) unless ``overwrite``.
+        Raises :class:`~attrib.errors.StoreUnavailableError` when the store goes away;
+        every result yielded before that has landed.
+        """
+
+    def refresh(self) -> None:
+        """Make every write so far visible to reads and retrieval."""
+
+    def count(self) -> int: ...
+
+    def get(self, ids: Sequence[str]) -> dict[str, Article]:
+        """The stored articles with these ids (missing ids are left out)."""
+
+    def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
+        """Stored articles ranked by the IDF-weighted fingerprints they share with ``query``."""
+
+    def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
+        """Every stored article matching ``selection``, in id order."""
+
+    def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
+        """Stored quotes sharing at least :data:`QUOTE_MIN_SHARE` of ``grams`` (the word
+        3-gram hashes of a quote, see :func:`attrib.documents.quote_grams`), best first."""
+
+    def delete_all(self) -> None:
+        """Remove the store's index or file entirely."""
+
+    def close(self) -> None: ...
+
+
+def idf(df: int, n: int) -> float:
+    """BM25's inverse document frequency, as Elasticsearch computes it."""
+    return math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+
+
+def min_shared_grams(grams: Sequence[int]) -> int:
+    return max(1, math.ceil(QUOTE_MIN_SHARE * len(grams)))
+
+
+def query_terms(document: Document) -> list[int]:
+    """The query fingerprints sent to retrieval: all of them, or an even spread of
+    :data:`MAX_QUERY_TERMS` over a very long article."""
+    hashes = list(document.fingerprints)
+    if len(hashes) <= MAX_QUERY_TERMS:
+        return hashes
+    step = len(hashes) / MAX_QUERY_TERMS
+    return [hashes[int(i * step)] for i in range(MAX_QUERY_TERMS)]

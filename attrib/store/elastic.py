@@ -1,0 +1,394 @@
+"""The Elasticsearch store: articles and fingerprint fields in one index.
+
+The client and the index template are set up lazily, on first use; the constructor does
+no I/O. Writes stream through ``helpers.streaming_bulk`` (429s retried with backoff,
+per-item failures reported with their ids); candidate retrieval is one ``bool`` query of
+``term`` clauses on the ``fp`` keyword field, which Elasticsearch scores by each
+fingerprint's IDF. See docs/INDEX.md for the mapping.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Sequence
+
+from attrib.article import Article, parse_datetime
+from attrib.config import Config
+from attrib.core import FingerprintParams
+from attrib.core.quotes import QuoteOccurrence
+from attrib.documents import Document, hash_term
+from attrib.errors import ParameterMismatchError, StoreError, StoreUnavailableError
+from attrib.store.base import (
+    BAND_BOOST,
+    MAX_QUERY_TERMS,
+    ArticleFilter,
+    Candidate,
+    WriteResult,
+    WriteStatus,
+    min_shared_grams,
+    query_terms,
+)
+
+if TYPE_CHECKING:
+    from elasticsearch import Elasticsearch
+
+SCHEMA_VERSION = 1
+_SOURCE_FIELDS = ["id", "text", "title", "outlet", "url", "published_at", "lang"]
+
+
+def load_template(name: str = "articles") -> dict[str, Any]:
+    """The index template shipped in the package (``index_templates/NAME.json``).
+
+    An installed attrib has it as the ``attrib.index_templates`` package; a source tree
+    used without installing keeps it at the top of the repository.
+    """
+    try:
+        folder = resources.files("attrib.index_templates")
+    except ModuleNotFoundError:
+        folder = Path(__file__).resolve().parents[2] / "index_templates"
+    return json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
+
+
+def make_client(config: Config) -> "Elasticsearch":
+    """An Elasticsearch client for ``config``: URL credentials, basic auth, API key, TLS."""
+    from elasticsearch import Elasticsearch
+
+    kwargs: dict[str, Any] = {
+        "request_timeout": config.es_request_timeout,
+        "retry_on_timeout": True,
+        "max_retries": 3,
+        "retry_on_status": (429, 502, 503, 504),
+    }
+    if config.es_api_key:
+        kwargs["api_key"] = config.es_api_key
+    elif config.es_username:
+        kwargs["basic_auth"] = (config.es_username, config.es_password or "")
+    if config.es_ca_certs:
+        kwargs["ca_certs"] = config.es_ca_certs
+    if config.es_url and config.es_url.startswith("https"):
+        kwargs["verify_certs"] = config.es_verify_certs
+        if not config.es_verify_certs:
+            kwargs["ssl_show_warn"] = False
+    return Elasticsearch(config.es_url, **kwargs)
+
+
+def _translate(error: Exception, config: Config) -> StoreError:
+    from elasticsearch import ApiError, AuthenticationException, AuthorizationException, TransportError
+
+    where = config.describe_store()
+    if isinstance(error, AuthenticationException):
+        return StoreError(f"{where}: authentication failed (check ATTRIB_ES_USERNAME/PASSWORD or ATTRIB_ES_API_KEY)")
+    if isinstance(error, AuthorizationException):
+        return StoreError(f"{where}: not allowed: {_reason(error)}")
+    if isinstance(error, ApiError):
+        return StoreError(f"{where}: {_reason(error)}")
+    if isinstance(error, TransportError):
+        return StoreUnavailableError(f"cannot reach {where}: {error.message or type(error).__name__}")
+    return StoreError(f"{where}: {error}")
+
+
+def _reason(error: Any) -> str:
+    info = getattr(error, "info", None) or getattr(error, "body", None)
+    if isinstance(info, dict):
+        cause = info.get("error", {})
+        if isinstance(cause, dict):
+            return f"{cause.get('type', 'error')}: {cause.get('reason', '')}".strip()
+    return str(getattr(error, "message", error))
+
+
+class ElasticsearchStore:
+    """Articles in the index ``{config.index}-articles`` of an Elasticsearch 8 cluster."""
+
+    def __init__(self, config: Config, params: FingerprintParams | None = None, client: "Elasticsearch | None" = None):
+        if not config.es_url and client is None:
+            raise StoreError("the Elasticsearch store needs an URL (ATTRIB_ES_URL or --es-url)")
+        self.config = config
+        self.index = f"{config.index}-articles"
+        self._wanted = params
+        self._params: FingerprintParams | None = None
+        self._client = client
+
+    def __repr__(self) -> str:
+        return f"ElasticsearchStore({self.config.describe_store()!r})"
+
+    @property
+    def client(self) -> "Elasticsearch":
+        if self._client is None:
+            self._client = make_client(self.config)
+        return self._client
+
+    def _call(self, fn, *args, **kwargs):
+        from elasticsearch import ApiError, TransportError
+
+        try:
+            return fn(*args, **kwargs)
+        except (ApiError, TransportError) as e:
+            raise _translate(e, self.config) from e
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def template(self, params: FingerprintParams) -> dict[str, Any]:
+        """The composable index template for this store's index, with ``params`` in ``_meta``."""
+        template = copy.deepcopy(load_template("articles"))
+        template["index_patterns"] = [self.index]
+        settings = template["template"]["settings"]["index"]
+        settings["number_of_shards"] = self.config.shards
+        settings["number_of_replicas"] = self.config.replicas
+        template["template"]["mappings"]["_meta"] = {"attrib": {"schema": SCHEMA_VERSION, "params": params.to_meta()}}
+        return template
+
+    def init(self) -> FingerprintParams:
+        if self._params is not None:
+            return self._params
+        from elasticsearch import NotFoundError
+
+        info = self._call(self.client.info)
+        major = int(str(info["version"]["number"]).split(".")[0])
+        if major != 8:
+            raise StoreError(f"{self.config.describe_store()}: Elasticsearch {info['version']['number']} found; attrib needs 8.x")
+        try:
+            mapping = self.client.indices.get_mapping(index=self.index)
+        except NotFoundError:
+            mapping = None
+        except Exception as e:  # noqa: BLE001 - translated below
+            raise _translate(e, self.config) from e
+        if mapping:
+            meta = next(iter(mapping.values()))["mappings"].get("_meta", {}).get("attrib")
+            if not meta or "params" not in meta:
+                raise StoreError(f"index {self.index} exists but was not made by attrib (no fingerprint parameters in _meta)")
+            params = FingerprintParams.from_meta(meta["params"])
+            if self._wanted is not None and self._wanted != params:
+                raise ParameterMismatchError(params.to_meta(), self._wanted.to_meta(), where=f"index {self.index}")
+        else:
+            params = self._wanted or FingerprintParams()
+            body = self.template(params)
+            self._call(self.client.indices.put_index_template, name=self.index, **body)
+            from elasticsearch import BadRequestError
+
+            try:
+                self.client.indices.create(index=self.index)
+            except BadRequestError as e:
+                # Another process created it between our check and now: check it instead.
+                if "resource_already_exists" not in str(e):
+                    raise _translate(e, self.config) from e
+                self._params = None
+                return self.init()
+            except Exception as e:  # noqa: BLE001
+                raise _translate(e, self.config) from e
+        self._params = params
+        return params
+
+    @property
+    def params(self) -> FingerprintParams:
+        return self.init()
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    def delete_all(self) -> None:
+        self._call(self.client.options(ignore_status=404).indices.delete, index=self.index)
+        self._call(self.client.options(ignore_status=404).indices.delete_index_template, name=self.index)
+        self._params = None
+
+    def refresh(self) -> None:
+        self._call(self.client.indices.refresh, index=self.index)
+
+    # -- writes --------------------------------------------------------------------
+
+    def _source(self, document: Document) -> dict[str, Any]:
+        article = document.article
+        source: dict[str, Any] = {k: v for k, v in article.to_dict().items() if k in _SOURCE_FIELDS}
+        source["fp"] = document.terms
+        source["bands"] = list(document.bands)
+        source["simhash"] = document.simhash
+        source["shingles"] = document.shingle_count
+        source["quotes"] = [
+            {
+                "key": q.key,
+                "text": q.text,
+                "start": q.start,
+                "end": q.end,
+                "speaker": q.speaker,
+                "cue": q.cue,
+                "credited_outlet": q.credited_outlet,
+                "interview": q.interview,
+                "grams": [hash_term(g) for g in q.grams],
+            }
+            for q in document.quotes
+        ]
+        return source
+
+    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+        from elasticsearch import ApiError, TransportError
+        from elasticsearch.helpers import streaming_bulk
+
+        params = self.init()
+        op_type = "index" if overwrite else "create"
+
+        def actions() -> Iterator[dict[str, Any]]:
+            for document in documents:
+                params.check_compatible(document.params, where=f"documents for index {self.index}")
+                yield {"_op_type": op_type, "_index": self.index, "_id": document.id, "_source": self._source(document)}
+
+        stream = streaming_bulk(
+            self.client,
+            actions(),
+            chunk_size=500,
+            max_chunk_bytes=20 * 1024 * 1024,
+            raise_on_error=False,
+            raise_on_exception=False,
+            max_retries=5,
+            initial_backoff=1,
+            max_backoff=30,
+        )
+        try:
+            for ok, item in stream:
+                (op, detail), = item.items()
+                article_id = str(detail.get("_id"))
+                if ok:
+                    status = WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED
+                    yield WriteResult(article_id, status)
+                elif detail.get("status") == 409 and op == "create":
+                    yield WriteResult(article_id, WriteStatus.EXISTS)
+                else:
+                    yield WriteResult(article_id, WriteStatus.FAILED, _item_error(detail))
+        except (ApiError, TransportError) as e:
+            raise _translate(e, self.config) from e
+
+    # -- reads ---------------------------------------------------------------------
+
+    def count(self) -> int:
+        self.init()
+        return int(self._call(self.client.count, index=self.index)["count"])
+
+    def get(self, ids: Sequence[str]) -> dict[str, Article]:
+        self.init()
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return {}
+        response = self._call(self.client.mget, index=self.index, ids=unique, source_includes=_SOURCE_FIELDS)
+        return {doc["_id"]: _article(doc["_source"]) for doc in response["docs"] if doc.get("found")}
+
+    def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
+        from elasticsearch import ApiError, TransportError
+        from elasticsearch.helpers import scan
+
+        self.init()
+        selection = selection or ArticleFilter()
+        filters: list[dict[str, Any]] = []
+        if selection.outlet is not None:
+            filters.append({"term": {"outlet": selection.outlet}})
+        if selection.ids is not None:
+            filters.append({"ids": {"values": list(selection.ids)}})
+        window = {}
+        if selection.since is not None:
+            window["gte"] = selection.since.isoformat()
+        if selection.until is not None:
+            window["lt"] = selection.until.isoformat()
+        if window:
+            filters.append({"range": {"published_at": window}})
+        query = {"bool": {"filter": filters}} if filters else {"match_all": {}}
+        try:
+            for hit in scan(
+                self.client,
+                index=self.index,
+                query={"query": query, "sort": [{"id": "asc"}]},
+                preserve_order=True,
+                size=500,
+                _source_includes=_SOURCE_FIELDS,
+            ):
+                yield _article(hit["_source"])
+        except (ApiError, TransportError) as e:
+            raise _translate(e, self.config) from e
+
+    def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
+        self.init()
+        grams = list(dict.fromkeys(grams))[:MAX_QUERY_TERMS]
+        if not grams or limit <= 0:
+            return []
+        nested = {
+            "nested": {
+                "path": "quotes",
+                "score_mode": "max",
+                "query": {
+                    "bool": {
+                        "should": [{"term": {"quotes.grams": hash_term(g)}} for g in grams],
+                        "minimum_should_match": min_shared_grams(grams),
+                    }
+                },
+                "inner_hits": {"size": 3, "_source": ["quotes.text", "quotes.start", "quotes.end", "quotes.cue", "quotes.credited_outlet", "quotes.interview"]},
+            }
+        }
+        query: dict[str, Any] = {"bool": {"must": [nested]}}
+        if exclude:
+            query["bool"]["must_not"] = [{"ids": {"values": list(exclude)}}]
+        response = self._call(
+            self.client.search, index=self.index, query=query, size=limit, source_includes=["id", "outlet", "published_at"], track_total_hits=False
+        )
+        found: list[QuoteOccurrence] = []
+        for hit in response["hits"]["hits"]:
+            source = hit["_source"]
+            for inner in hit["inner_hits"]["quotes"]["hits"]["hits"]:
+                q = inner["_source"]
+                found.append(
+                    QuoteOccurrence(
+                        article_id=source["id"], outlet=source.get("outlet"), published_at=parse_datetime(source.get("published_at")),
+                        quote_text=q["text"], start=q["start"], end=q["end"], credited_outlet=q.get("credited_outlet"),
+                        cue=q.get("cue"), interview=q.get("interview"),
+                    )
+                )
+        return found[:limit]
+
+    def candidate_query(self, query: Document, exclude: Collection[str] = ()) -> dict[str, Any]:
+        """The retrieval query: IDF-scored fingerprint terms plus a MinHash band bonus."""
+        should: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
+        if query.bands:
+            should.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
+        body: dict[str, Any] = {"should": should, "minimum_should_match": 1}
+        if exclude:
+            body["must_not"] = [{"ids": {"values": list(exclude)}}]
+        return {"bool": body}
+
+    def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
+        params = self.init()
+        params.check_compatible(query.params, where=f"query and index {self.index}")
+        if limit <= 0 or (not query.fingerprints and not query.bands):
+            return []
+        response = self._call(
+            self.client.search,
+            index=self.index,
+            query=self.candidate_query(query, exclude),
+            size=limit,
+            source=False,
+            track_total_hits=False,
+        )
+        return [
+            Candidate(id=hit["_id"], score=float(hit["_score"]), shared=None, band_match=None)
+            for hit in response["hits"]["hits"]
+        ]
+
+
+def _item_error(detail: dict[str, Any]) -> str:
+    error = detail.get("error")
+    if isinstance(error, dict):
+        return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()
+    if error:
+        return str(error)
+    return f"status {detail.get('status')}"
+
+
+def _article(source: dict[str, Any]) -> Article:
+    return Article(
+        id=source["id"],
+        text=source["text"],
+        title=source.get("title"),
+        outlet=source.get("outlet"),
+        url=source.get("url"),
+        published_at=parse_datetime(source.get("published_at")),
+        lang=source.get("lang"),
+    )

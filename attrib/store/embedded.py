@@ -1,0 +1,321 @@
+"""The embedded store: one SQLite file, no server. The default when no Elasticsearch URL is given.
+
+It keeps the same postings Elasticsearch would (fingerprint -> articles) and scores
+candidates with the same IDF formula, so results match the Elasticsearch store's up to
+floating-point detail. It is meant for one machine and archives of up to a few hundred
+thousand articles; a newsroom-scale archive belongs in Elasticsearch.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import defaultdict
+from pathlib import Path
+from typing import Collection, Iterable, Iterator, Sequence
+
+from attrib.article import Article, parse_datetime
+from attrib.core import FingerprintParams
+from attrib.core.quotes import QuoteOccurrence
+from attrib.documents import Document
+from attrib.errors import ParameterMismatchError, StoreError
+from attrib.store.base import (
+    BAND_BOOST,
+    ArticleFilter,
+    Candidate,
+    WriteResult,
+    WriteStatus,
+    idf,
+    min_shared_grams,
+    query_terms,
+)
+
+SCHEMA_VERSION = 1
+_BATCH = 500
+_SQL_VARS = 900  # below SQLite's default limit on bound variables
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    doc INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    title TEXT, outlet TEXT, url TEXT, published_at TEXT, lang TEXT,
+    simhash INTEGER NOT NULL,
+    shingles INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet, published_at);
+CREATE TABLE IF NOT EXISTS postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS postings_doc ON postings(doc);
+CREATE TABLE IF NOT EXISTS bands (key TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc);
+CREATE TABLE IF NOT EXISTS quotes (
+    doc INTEGER NOT NULL, qi INTEGER NOT NULL,
+    text TEXT NOT NULL, start INTEGER NOT NULL, stop INTEGER NOT NULL,
+    speaker TEXT, cue TEXT, credited_outlet TEXT, interview INTEGER NOT NULL,
+    PRIMARY KEY (doc, qi)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS quote_grams (gram INTEGER NOT NULL, doc INTEGER NOT NULL, qi INTEGER NOT NULL, PRIMARY KEY (gram, doc, qi)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS quote_grams_doc ON quote_grams(doc);
+"""
+
+
+class EmbeddedStore:
+    """Articles and fingerprints in one SQLite file at ``path``."""
+
+    def __init__(self, path: str | Path, params: FingerprintParams | None = None):
+        self.path = Path(path)
+        self._wanted = params
+        self._params: FingerprintParams | None = None
+        self._conn: sqlite3.Connection | None = None
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r})"
+
+    # -- lifecycle -----------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._conn is None:
+            if self.path.is_dir():
+                raise StoreError(f"{self.path} is a folder, not an attrib store file")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                conn = sqlite3.connect(self.path, timeout=60)
+                conn.execute("PRAGMA journal_mode=WAL")
+                conn.execute("PRAGMA synchronous=NORMAL")
+                conn.executescript(_SCHEMA)
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{self.path} is not an attrib store: {e}") from e
+            self._conn = conn
+        return self._conn
+
+    def init(self) -> FingerprintParams:
+        if self._params is not None:
+            return self._params
+        conn = self._connect()
+        row = conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+        if row is None:
+            params = self._wanted or FingerprintParams()
+            with conn:
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('params', ?)", (json.dumps(params.to_meta()),))
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        else:
+            try:
+                params = FingerprintParams.from_meta(json.loads(row[0]))
+            except (ValueError, TypeError) as e:
+                raise StoreError(f"{self.path}: unreadable fingerprint parameters: {e}") from e
+            if self._wanted is not None and self._wanted != params:
+                raise ParameterMismatchError(params.to_meta(), self._wanted.to_meta(), where=f"store {self.path}")
+        self._params = params
+        return params
+
+    @property
+    def params(self) -> FingerprintParams:
+        return self.init()
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def delete_all(self) -> None:
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        self._params = None
+
+    def refresh(self) -> None:
+        """Writes are visible once committed; nothing to do."""
+
+    # -- writes --------------------------------------------------------------------
+
+    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+        params = self.init()
+        conn = self._connect()
+        batch: list[Document] = []
+        for document in documents:
+            params.check_compatible(document.params, where=f"documents for store {self.path}")
+            batch.append(document)
+            if len(batch) >= _BATCH:
+                yield from self._write_batch(conn, batch, overwrite)
+                batch = []
+        if batch:
+            yield from self._write_batch(conn, batch, overwrite)
+
+    def _write_batch(self, conn: sqlite3.Connection, batch: list[Document], overwrite: bool) -> list[WriteResult]:
+        results: list[WriteResult] = []
+        with conn:
+            for document in batch:
+                article = document.article
+                existing = conn.execute("SELECT doc FROM articles WHERE id = ?", (article.id,)).fetchone()
+                if existing is not None and not overwrite:
+                    results.append(WriteResult(article.id, WriteStatus.EXISTS))
+                    continue
+                row = (
+                    article.id,
+                    article.text,
+                    article.title,
+                    article.outlet,
+                    article.url,
+                    article.published_at.isoformat() if article.published_at else None,
+                    article.lang,
+                    document.simhash,
+                    document.shingle_count,
+                )
+                if existing is not None:
+                    doc = existing[0]
+                    conn.execute("DELETE FROM postings WHERE doc = ?", (doc,))
+                    conn.execute("DELETE FROM bands WHERE doc = ?", (doc,))
+                    conn.execute("DELETE FROM quotes WHERE doc = ?", (doc,))
+                    conn.execute("DELETE FROM quote_grams WHERE doc = ?", (doc,))
+                    conn.execute(
+                        "UPDATE articles SET id=?, text=?, title=?, outlet=?, url=?, published_at=?, lang=?, "
+                        "simhash=?, shingles=? WHERE doc=?",
+                        (*row, doc),
+                    )
+                    status = WriteStatus.UPDATED
+                else:
+                    cursor = conn.execute(
+                        "INSERT INTO articles (id, text, title, outlet, url, published_at, lang, simhash, shingles) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        row,
+                    )
+                    doc = cursor.lastrowid
+                    status = WriteStatus.CREATED
+                conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", ((h, doc) for h in document.fingerprints))
+                conn.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((b, doc) for b in document.bands))
+                for qi, quote in enumerate(document.quotes):
+                    conn.execute(
+                        "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        (doc, qi, quote.text, quote.start, quote.end, quote.speaker, quote.cue, quote.credited_outlet, int(quote.interview)),
+                    )
+                    conn.executemany("INSERT OR IGNORE INTO quote_grams VALUES (?, ?, ?)", ((g, doc, qi) for g in quote.grams))
+                results.append(WriteResult(article.id, status))
+        return results
+
+    # -- reads ---------------------------------------------------------------------
+
+    def count(self) -> int:
+        self.init()
+        return self._connect().execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def get(self, ids: Sequence[str]) -> dict[str, Article]:
+        self.init()
+        conn = self._connect()
+        found: dict[str, Article] = {}
+        unique = list(dict.fromkeys(ids))
+        for start in range(0, len(unique), _SQL_VARS):
+            chunk = unique[start : start + _SQL_VARS]
+            marks = ",".join("?" * len(chunk))
+            for row in conn.execute(
+                f"SELECT id, text, title, outlet, url, published_at, lang FROM articles WHERE id IN ({marks})", chunk
+            ):
+                found[row[0]] = _article(row)
+        return found
+
+    def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
+        self.init()
+        selection = selection or ArticleFilter()
+        clauses, args = [], []
+        if selection.outlet is not None:
+            clauses.append("outlet = ?")
+            args.append(selection.outlet)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        cursor = self._connect().execute(
+            f"SELECT id, text, title, outlet, url, published_at, lang FROM articles {where} ORDER BY id", args
+        )
+        for row in cursor:
+            article = _article(row)
+            if selection.matches(article):
+                yield article
+
+    def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
+        return _find_quotes(self, grams, exclude, limit)
+
+    def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
+        params = self.init()
+        params.check_compatible(query.params, where=f"query and store {self.path}")
+        conn = self._connect()
+        n = conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        if n == 0 or limit <= 0:
+            return []
+        postings: dict[int, list[int]] = defaultdict(list)
+        hashes = query_terms(query)
+        for start in range(0, len(hashes), _SQL_VARS):
+            chunk = hashes[start : start + _SQL_VARS]
+            marks = ",".join("?" * len(chunk))
+            for h, doc in conn.execute(f"SELECT hash, doc FROM postings WHERE hash IN ({marks})", chunk):
+                postings[h].append(doc)
+        scores: dict[int, float] = defaultdict(float)
+        shared: dict[int, int] = defaultdict(int)
+        for docs in postings.values():
+            weight = idf(len(docs), n)
+            for doc in docs:
+                scores[doc] += weight
+                shared[doc] += 1
+        banded: set[int] = set()
+        bands = list(query.bands)
+        for start in range(0, len(bands), _SQL_VARS):
+            chunk = bands[start : start + _SQL_VARS]
+            marks = ",".join("?" * len(chunk))
+            banded.update(doc for (doc,) in conn.execute(f"SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", chunk))
+        for doc in banded:
+            scores[doc] += BAND_BOOST
+        if not scores:
+            return []
+        docs = list(scores)
+        ids: dict[int, str] = {}
+        for start in range(0, len(docs), _SQL_VARS):
+            chunk = docs[start : start + _SQL_VARS]
+            marks = ",".join("?" * len(chunk))
+            ids.update(conn.execute(f"SELECT doc, id FROM articles WHERE doc IN ({marks})", chunk).fetchall())
+        excluded = set(exclude)
+        ranked = sorted(
+            (Candidate(ids[doc], score, shared.get(doc, 0), doc in banded) for doc, score in scores.items() if ids[doc] not in excluded),
+            key=lambda c: (-c.score, c.id),
+        )
+        return ranked[:limit]
+
+
+def _find_quotes(store: "EmbeddedStore", grams: Sequence[int], exclude: Collection[str], limit: int) -> list[QuoteOccurrence]:
+    store.init()
+    conn = store._connect()
+    grams = list(dict.fromkeys(grams))[:_SQL_VARS]
+    if not grams or limit <= 0:
+        return []
+    marks = ",".join("?" * len(grams))
+    rows = conn.execute(
+        f"SELECT doc, qi, COUNT(*) AS shared FROM quote_grams WHERE gram IN ({marks}) "
+        f"GROUP BY doc, qi HAVING shared >= ? ORDER BY shared DESC, doc LIMIT ?",
+        (*grams, min_shared_grams(grams), limit + len(exclude)),
+    ).fetchall()
+    found: list[QuoteOccurrence] = []
+    excluded = set(exclude)
+    for doc, qi, _shared in rows:
+        row = conn.execute(
+            "SELECT a.id, a.outlet, a.published_at, q.text, q.start, q.stop, q.credited_outlet, q.cue, q.interview "
+            "FROM quotes q JOIN articles a ON a.doc = q.doc WHERE q.doc = ? AND q.qi = ?",
+            (doc, qi),
+        ).fetchone()
+        if row is None or row[0] in excluded:
+            continue
+        found.append(
+            QuoteOccurrence(
+                article_id=row[0], outlet=row[1], published_at=parse_datetime(row[2]), quote_text=row[3],
+                start=row[4], end=row[5], credited_outlet=row[6], cue=row[7], interview=bool(row[8]),
+            )
+        )
+    return found[:limit]
+
+
+def _article(row: tuple) -> Article:
+    article_id, text, title, outlet, url, published_at, lang = row
+    return Article(
+        id=article_id,
+        text=text,
+        title=title,
+        outlet=outlet,
+        url=url,
+        published_at=parse_datetime(published_at),
+        lang=lang,
+    )

@@ -1,0 +1,187 @@
+"""One contract for every store: the embedded store runs it in the unit tests, the
+Elasticsearch store in the integration tests against a real cluster.
+
+A subclass provides ``make_store(params=None) -> Store`` as a fixture; every store it
+makes for one test shares one backing index or file.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from attrib.article import Article
+from attrib.core import FingerprintParams
+from attrib.documents import prepare
+from attrib.errors import ParameterMismatchError
+from attrib.indexing import index_articles
+from attrib.store import ArticleFilter, WriteStatus
+
+BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc"
+T0 = datetime(2024, 10, 22, 9, 0, tzinfo=timezone.utc)
+
+
+def bbc_articles(n: int, topic: str = "business") -> list[Article]:
+    files = sorted((BBC / topic).glob("*.txt"))[:n]
+    articles = []
+    for i, path in enumerate(files):
+        title, _, body = path.read_text(encoding="utf-8").partition("\n")
+        articles.append(
+            Article(id=f"{topic}-{path.stem}", text=body, title=title.strip(), outlet=f"outlet-{i % 3}", published_at=T0 + timedelta(hours=i))
+        )
+    return articles
+
+
+class StoreContract:
+    @pytest.fixture
+    def make_store(self):  # pragma: no cover - provided by each store's test module
+        raise NotImplementedError
+
+    @pytest.fixture
+    def store(self, make_store):
+        store = make_store()
+        yield store
+        store.close()
+
+    def test_init_is_idempotent_and_reports_params(self, store):
+        first = store.init()
+        assert first == FingerprintParams()
+        assert store.init() == first
+        assert store.count() == 0
+
+    def test_written_articles_read_back_unchanged(self, store):
+        articles = bbc_articles(5)
+        articles[0] = Article(
+            id="with-metadata", text="Zoë said “hello” — twice.\n\nA second paragraph, with 5% more.", title="T",
+            outlet="Example Times", url="https://example.com/a", published_at=datetime(2024, 1, 2, 3, 4, 5, tzinfo=timezone(timedelta(hours=2))), lang="en",
+        )
+        summary = index_articles(store, articles)
+        assert summary.indexed == 5 and not summary.failed
+        assert store.count() == 5
+        got = store.get([a.id for a in articles] + ["missing"])
+        assert set(got) == {a.id for a in articles}
+        for article in articles:
+            back = got[article.id]
+            assert back.text == article.text
+            assert (back.title, back.outlet, back.url, back.lang) == (article.title, article.outlet, article.url, article.lang)
+            assert back.published_at == article.published_at
+
+    def test_indexing_twice_adds_nothing(self, store):
+        articles = bbc_articles(8)
+        assert index_articles(store, articles).indexed == 8
+        again = index_articles(store, articles)
+        assert (again.indexed, again.existing) == (0, 8)
+        assert store.count() == 8
+
+    def test_overwrite_replaces_text_and_fingerprints(self, store):
+        original, other = bbc_articles(2)
+        index_articles(store, [original, other])
+        replaced = Article(id=original.id, text=other.text + "\nAnd one more line.", title="new")
+        summary = index_articles(store, [replaced], overwrite=True)
+        assert summary.updated == 1 and store.count() == 2
+        assert store.get([original.id])[original.id].title == "new"
+        ranked = store.candidates(prepare(Article(id="q", text=original.text), store.params), limit=5)
+        assert original.id not in [c.id for c in ranked[:1]]
+
+    def test_candidates_rank_the_source_first(self, store):
+        articles = bbc_articles(40)
+        index_articles(store, articles)
+        source = articles[17]
+        sentences = source.text.split(". ")
+        copy = Article(id="copy", text="In other news today. " + ". ".join(sentences[2:6]) + ". That is all.")
+        ranked = store.candidates(prepare(copy, store.params), limit=5)
+        assert ranked and ranked[0].id == source.id
+        assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:]))
+
+    def test_candidates_exclude_ids(self, store):
+        articles = bbc_articles(10)
+        index_articles(store, articles)
+        query = prepare(articles[3], store.params)
+        assert store.candidates(query, limit=3)[0].id == articles[3].id
+        assert articles[3].id not in [c.id for c in store.candidates(query, limit=10, exclude=[articles[3].id])]
+
+    def test_rare_shared_passage_beats_shared_boilerplate(self, store):
+        chrome = (
+            "Connect with us. Hi, what are you looking for? Sign up for our newsletter to get the latest "
+            "headlines delivered to your inbox every morning. Follow us on social media for updates. "
+        )
+        articles = [Article(id=f"chrome-{a.id}", text=chrome + a.text + " " + chrome) for a in bbc_articles(30)]
+        source = Article(
+            id="source",
+            text="The Rafik Hariri University Hospital in Beirut received 14 wounded, former minister Yossi Beilin "
+            "told reporters in Tel Aviv on Tuesday after the third meeting of the week.",
+        )
+        index_articles(store, [*articles, source])
+        query = Article(
+            id="query",
+            text=chrome + "Officials said the Rafik Hariri University Hospital in Beirut received 14 wounded "
+            "on Tuesday, according to local media. " + chrome,
+        )
+        ranked = store.candidates(prepare(query, store.params), limit=10)
+        assert ranked[0].id == "source"
+
+    def test_near_duplicate_found(self, store):
+        articles = bbc_articles(20)
+        index_articles(store, articles)
+        target = articles[5]
+        words = target.text.split()
+        edited = " ".join(w if i % 40 else w.upper() + "s" for i, w in enumerate(words))
+        ranked = store.candidates(prepare(Article(id="dup", text=edited), store.params), limit=3)
+        assert ranked[0].id == target.id
+
+    def test_unrelated_query_finds_nothing_strong(self, store):
+        index_articles(store, bbc_articles(20))
+        query = Article(id="q", text="Quantum chromodynamics predicts gluon confinement at low energies; lattice simulations agree.")
+        assert store.candidates(prepare(query, store.params), limit=5) == []
+
+    def test_empty_store_has_no_candidates(self, store):
+        query = prepare(bbc_articles(1)[0], store.params)
+        assert store.candidates(query, limit=5) == []
+
+    def test_other_parameters_are_refused(self, make_store):
+        store = make_store()
+        index_articles(store, bbc_articles(2))
+        store.close()
+        with pytest.raises(ParameterMismatchError):
+            make_store(FingerprintParams(k=7)).init()
+        reopened = make_store()
+        assert reopened.init() == FingerprintParams()
+        with pytest.raises(ParameterMismatchError):
+            reopened.candidates(prepare(bbc_articles(1)[0], FingerprintParams(k=4)), limit=3)
+        with pytest.raises(ParameterMismatchError):
+            list(reopened.write([prepare(bbc_articles(3)[2], FingerprintParams(window=8))]))
+        reopened.close()
+
+    def test_new_store_takes_the_parameters_asked_for(self, make_store):
+        params = FingerprintParams(k=4, window=6)
+        store = make_store(params)
+        assert store.init() == params
+        store.close()
+        assert make_store().init() == params
+
+    def test_iter_articles_by_outlet_and_window(self, store):
+        articles = bbc_articles(9)
+        index_articles(store, articles)
+        everything = list(store.iter_articles())
+        assert sorted(a.id for a in everything) == sorted(a.id for a in articles)
+        chosen = ArticleFilter(outlet="outlet-1", since=T0 + timedelta(hours=2), until=T0 + timedelta(hours=7))
+        expected = sorted(a.id for a in articles if chosen.matches(a))
+        assert expected and sorted(a.id for a in store.iter_articles(chosen)) == expected
+
+    def test_write_reports_every_article(self, store):
+        articles = bbc_articles(12)
+        store.init()
+        results = list(store.write(prepare(a, store.params) for a in articles))
+        assert [r.id for r in results] == [a.id for a in articles]
+        assert {r.status for r in results} == {WriteStatus.CREATED}
+
+    def test_delete_all_empties_the_store(self, make_store):
+        store = make_store()
+        index_articles(store, bbc_articles(3))
+        store.delete_all()
+        store.close()
+        fresh = make_store()
+        assert fresh.count() == 0
+        fresh.close()
