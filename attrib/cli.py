@@ -99,6 +99,129 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def read_check_article(args: argparse.Namespace):
+    """The article to check: a .txt/.json/.html file, or - for standard input (text or a JSON object)."""
+    import json
+
+    from attrib.article import Article, parse_datetime
+    from attrib.readers import BadRecord, html_article, read_file, text_article
+
+    if args.article == "-":
+        raw = sys.stdin.buffer.read()
+        try:
+            text = raw.decode(args.encoding)
+        except UnicodeDecodeError as e:
+            raise InputError(f"not {args.encoding} text (byte 0x{raw[e.start]:02x} at offset {e.start})", source="<stdin>") from None
+        stripped = text.lstrip()
+        if stripped.startswith("{"):
+            try:
+                record = json.loads(text)
+            except json.JSONDecodeError:
+                record = None
+            if isinstance(record, dict):
+                article = Article.from_dict(record)
+            else:
+                article = Article(id=args.id or Article.derive_id(text=text), text=text)
+        else:
+            article = Article(id=args.id or Article.derive_id(text=text), text=text)
+    else:
+        path = Path(args.article)
+        if not path.is_file():
+            raise InputError("no such file", source=args.article)
+        records = list(read_file(path, encoding=args.encoding, base=path.parent))
+        if not records:
+            raise InputError("no article in the file", source=args.article)
+        if len(records) > 1:
+            raise InputError(f"holds {len(records)} articles; check one at a time or use attrib scan", source=args.article)
+        record = records[0]
+        if isinstance(record, BadRecord):
+            raise InputError(record.message, source=record.location)
+        article = record
+    changes = {}
+    if args.id:
+        changes["id"] = args.id
+    if args.outlet:
+        changes["outlet"] = args.outlet
+    if args.published_at:
+        changes["published_at"] = parse_datetime(args.published_at)
+    if changes:
+        from dataclasses import replace
+
+        article = replace(article, **changes)
+    return article
+
+
+def write_output(content: str, output: Path | None) -> None:
+    """Write to ``output`` atomically (a temporary file renamed into place), or to stdout."""
+    if output is None:
+        sys.stdout.write(content)
+        return
+    import os
+    import tempfile
+
+    output = Path(output)
+    if output.parent and not output.parent.exists():
+        raise InputError("folder does not exist", source=str(output.parent))
+    handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as f:
+            f.write(content)
+        os.replace(tmp, output)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _check_options(args: argparse.Namespace):
+    from attrib.detect import CheckOptions
+
+    return CheckOptions(
+        candidates=args.candidates,
+        min_coverage=args.min_coverage,
+        allowlist=frozenset(args.allowlist or ()),
+        quotes=not args.no_quotes,
+    )
+
+
+def render(report, fmt: str, *, color: bool = False) -> str:
+    if fmt == "json":
+        return report.to_json() + "\n"
+    if fmt == "html":
+        return report.to_html()
+    return report.to_text(color=color)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from attrib.detect import check
+    from attrib.store import open_store
+
+    options = _check_options(args)
+    article = read_check_article(args)
+    store = open_store(_config(args))
+    try:
+        report = check(article, store, options)
+    finally:
+        store.close()
+    color = args.output is None and args.format == "text" and sys.stdout.isatty()
+    write_output(render(report, args.format, color=color), args.output)
+    return 0
+
+
+def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("check")
+    group.add_argument("--candidates", type=int, default=10, help="how many retrieved articles to align (default: 10)")
+    group.add_argument(
+        "--min-coverage", type=float, default=0.02,
+        help="share of the article a source's passages must cover to be reported (default: 0.02)",
+    )
+    group.add_argument(
+        "--allowlist", nargs="+", metavar="OUTLET",
+        help="outlets whose reuse is licensed (wires, syndication partners); same-outlet reuse always is",
+    )
+    group.add_argument("--no-quotes", action="store_true", help="skip quote provenance")
+    group.add_argument("--encoding", default="utf-8", help="encoding of the input (default: utf-8)")
+
+
 # -- parser -----------------------------------------------------------------------
 
 
@@ -155,6 +278,29 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
     index.set_defaults(func=cmd_index)
+
+    check = sub.add_parser(
+        "check",
+        parents=[store],
+        help="find the likely original of an article, the copied passages and unattributed quotes",
+        description=(
+            "Check one article against the index: name its likely original (the earliest article it "
+            "derives from), list the copied passages with character offsets in both texts, and flag "
+            "quotes taken from another outlet without credit. ARTICLE is a .txt file (first line: title), "
+            "a .json article, an .html page, or - for standard input (plain text or a JSON object)."
+        ),
+        epilog=STORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument("article", metavar="ARTICLE", help="file to check, or -")
+    check.add_argument("--format", choices=("text", "json", "html"), default="text", help="report format (default: text)")
+    check.add_argument("-o", "--output", type=Path, help="write the report to this file instead of standard output")
+    meta = check.add_argument_group("article metadata (overrides what the file says)")
+    meta.add_argument("--id", help="the article's id (an indexed article with this id is never its own source)")
+    meta.add_argument("--outlet", help="the article's outlet (same-outlet reuse is licensed)")
+    meta.add_argument("--published-at", metavar="ISO8601", help="publication time; later articles cannot be sources")
+    _check_arguments(check)
+    check.set_defaults(func=cmd_check)
 
     return parser
 

@@ -1,0 +1,139 @@
+"""The check pipeline on the embedded store: originality rules, the seed pair, renderings."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from attrib.article import Article
+from attrib.core.align import Passage, PassageKind
+from attrib.core.outlets import OutletMatcher
+from attrib.detect import CheckOptions, check, choose_original
+from attrib.errors import InputError, StoreError
+from attrib.indexing import index_articles
+from attrib.readers import read_paths
+from attrib.report import Relation, SourceMatch, Verdict
+from attrib.store import EmbeddedStore
+
+SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
+SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
+SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
+T = datetime(2024, 10, 22, 12, tzinfo=timezone.utc)
+
+
+def _match(article_id: str, published: datetime | None, cover: tuple[int, int], outlet: str | None = None) -> SourceMatch:
+    article = Article(id=article_id, text="x" * 1000, outlet=outlet, published_at=published)
+    passage = Passage(cover[0], cover[1], 0, cover[1] - cover[0], PassageKind.VERBATIM, 1.0)
+    return SourceMatch(article, 1.0, (passage,), (cover[1] - cover[0]) / 1000, 0.5)
+
+
+QUERY = Article(id="query", text="y" * 1000, outlet="Daily", published_at=T)
+OUTLETS = OutletMatcher.default()
+
+
+def test_later_articles_are_never_the_source():
+    original, ranked = choose_original(QUERY, [_match("later-copy", T + timedelta(hours=1), (0, 800))], CheckOptions(), OUTLETS)
+    assert original is None
+    assert [m.relation for m in ranked] == [Relation.LATER]
+
+
+def test_earliest_copy_is_the_original_and_others_are_also_seen():
+    matches = [
+        _match("syndicated", T - timedelta(hours=2), (0, 800)),
+        _match("first", T - timedelta(days=1), (50, 780)),
+        _match("other-part", T - timedelta(days=3), (850, 990)),
+    ]
+    original, ranked = choose_original(QUERY, matches, CheckOptions(), OUTLETS)
+    assert original.article.id == "first"
+    relations = {m.article.id: m.relation for m in ranked}
+    assert relations == {"first": Relation.ORIGINAL, "syndicated": Relation.ALSO_SEEN, "other-part": Relation.SOURCE}
+
+
+def test_same_outlet_and_allowlisted_reuse_is_licensed():
+    original, _ = choose_original(QUERY, [_match("own", T - timedelta(days=1), (0, 900), outlet="Daily")], CheckOptions(), OUTLETS)
+    assert original.licensed
+    wire = [_match("wire", T - timedelta(days=1), (0, 900), outlet="Reuters")]
+    assert not choose_original(QUERY, wire, CheckOptions(), OUTLETS)[0].licensed
+    assert choose_original(QUERY, wire, CheckOptions(allowlist=frozenset({"reuters"})), OUTLETS)[0].licensed
+
+
+def test_bad_options_name_the_field():
+    with pytest.raises(InputError) as info:
+        CheckOptions(min_coverage=2)
+    assert info.value.field == "min_coverage"
+
+
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory):
+    store = EmbeddedStore(tmp_path_factory.mktemp("seed") / "attrib.db")
+    articles = [r for r in read_paths([SEED_000, SHARED / "data" / "bbc" / "politics"]) if isinstance(r, Article)]
+    index_articles(store, articles)
+    yield store
+    store.close()
+
+
+def _seed_003() -> Article:
+    return next(iter(read_paths([SEED_003])))
+
+
+def test_seed_rewrite_names_its_original(seed_store):
+    article = _seed_003()
+    report = check(article, seed_store)
+    assert report.verdict is Verdict.COPIED
+    assert report.original.article.id == "000_bab4808bdd29a8aa"
+    covered = "".join(article.text[p.query_start : p.query_end] for p in report.original.passages)
+    for phrase in ("Rafik Hariri University Hospital", "Yossi Beilin", "It really is time to end this war"):
+        assert phrase in covered, phrase
+
+
+def test_report_spans_are_faithful(seed_store):
+    article = _seed_003()
+    report = check(article, seed_store)
+    data = json.loads(report.to_json())
+    assert data["schema"] == "attrib.report/1"
+    sources = {s.article.id: s.article for s in report.sources}
+    for source in data["sources"]:
+        text = sources[source["article"]["id"]].text
+        for p in source["passages"]:
+            assert article.text[p["query"]["start"] : p["query"]["end"]] == p["query"]["text"]
+            assert text[p["source"]["start"] : p["source"]["end"]] == p["source"]["text"]
+    for q in data["quotes"]:
+        assert article.text[q["span"]["start"] : q["span"]["end"]] == q["span"]["text"]
+
+
+def test_seed_beilin_quote_matches_the_altered_original(seed_store):
+    report = check(_seed_003(), seed_store)
+    beilin = [f for f in report.quotes if "time to end this war" in f.quote.text]
+    assert beilin, [f.quote.text for f in report.quotes]
+    finding = beilin[0]
+    assert finding.origin is not None and finding.origin.article_id == "000_bab4808bdd29a8aa"
+    assert finding.altered and finding.origin.quote_text != finding.quote.text
+
+
+def test_unrelated_article_has_no_source(seed_store):
+    article = Article(id="fresh", text=(SHARED / "data" / "bbc" / "sport" / "001.txt").read_text(encoding="utf-8"))
+    report = check(article, seed_store)
+    assert report.verdict is Verdict.NO_SOURCE and report.original is None
+    assert report.summary().startswith("No source found")
+
+
+def test_an_indexed_article_is_not_its_own_source(seed_store):
+    article = next(a for a in seed_store.get(["000_bab4808bdd29a8aa"]).values())
+    report = check(article, seed_store)
+    assert all(m.article.id != article.id for m in report.sources)
+
+
+def test_empty_store_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="index an archive first"):
+        check(_seed_003(), EmbeddedStore(tmp_path / "empty.db"))
+
+
+def test_html_escapes_untrusted_text(seed_store):
+    hostile = Article(id="<img src=x onerror=alert(1)>", text="<script>alert('x')</script> " + _seed_003().text, title="<b>t</b>")
+    page = check(hostile, seed_store).to_html()
+    assert "<script>alert" not in page and "<img src=x" not in page and "<b>t</b>" not in page
+    assert "&lt;script&gt;" in page
+    assert "<mark" in page and 'href="#s0"' in page
