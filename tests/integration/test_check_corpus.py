@@ -6,15 +6,14 @@ store; the same checks must pass on each.
 
 from __future__ import annotations
 
-import json
 import random
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from attrib.article import Article
 from attrib.config import Config
+from attrib.corpora import bbc, reuters
 from attrib.detect import check
 from attrib.indexing import index_articles
 from attrib.readers import read_paths
@@ -29,24 +28,9 @@ SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
 BBC_TWINS = [("tech/287", "tech/372"), ("sport/489", "sport/490"), ("tech/007", "tech/060"), ("sport/257", "sport/258")]
 
 
-def reuters_articles() -> list[Article]:
-    articles = []
-    with open(SHARED / "data" / "reuters21578" / "reuters21578.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            if not (record.get("body") or "").strip():
-                continue
-            published = datetime.strptime(record["date"].split(".")[0].strip(), "%d-%b-%Y %H:%M:%S").replace(tzinfo=timezone.utc)
-            articles.append(Article(id=f"reuters/{record['newid']}", text=record["body"], title=record.get("title") or None, outlet="Reuters", published_at=published))
-    return articles
-
-
 def corpus() -> list[Article]:
-    bbc = [r for r in read_paths([SHARED / "data" / "bbc"], encoding="utf-8") if isinstance(r, Article)]
-    bbc += [r for r in read_paths([SHARED / "data" / "bbc" / "sport" / "199.txt"], encoding="latin-1") if isinstance(r, Article)]
-    bbc = [Article(id=a.id, text=a.text, title=a.title, outlet="BBC") for a in bbc]
     seed = next(iter(read_paths([SEED_000])))
-    return [seed, *bbc, *reuters_articles()]
+    return [seed, *bbc(SHARED / "data"), *reuters(SHARED / "data")]
 
 
 @pytest.fixture(scope="module")
