@@ -1260,9 +1260,13 @@ def _para_index(paras: list[tuple[int, int]]):
     return find
 
 
-_PARTIAL_LEADS = re.compile(r"(?:said|says|say|added|adds|asked|told|tells|wrote|writes|stated|declared|"
-                            r"tweeted|posted|replied|responded|continued|insisted|warned|explained|"
-                            r"noted|argued|recalled|announced|concluded)\s*$")
+# A quote right after a speech verb is the speaker's clause ("He says “it’s over.”"),
+# not a fragment inside the writer's sentence.
+_PARTIAL_LEADS = re.compile(
+    r"\b(?:" + _CUE_ALT + r"|says|claims|declares|reads|reading|read|chanted|chants|titled|"
+    r"saying|adding|writing|stating|declaring|telling \w+|told \w+|asking|shouting|yelling|"
+    r"screamed|proclaiming|proclaims)\s*$"
+)
 
 
 def _is_partial(text: str, qs: int, content_start: int, para_start: int) -> bool:
@@ -1277,10 +1281,7 @@ def _is_partial(text: str, qs: int, content_start: int, para_start: int) -> bool
         return False
     if not (c.isalnum() or c in ")%$"):
         return False
-    first = text[content_start : content_start + 1]
-    if _PARTIAL_LEADS.search(text[max(para_start, k - 20) : k + 1]) and not first.islower():
-        return False
-    return True
+    return not _PARTIAL_LEADS.search(text, max(para_start, k - 30), k + 1)
 
 
 def _resolve_pronoun(text: str, pos: int, quotes: list[Quote], paras, pi: int) -> tuple[int, int] | None:
