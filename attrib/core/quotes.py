@@ -17,10 +17,11 @@ Three parts:
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
@@ -448,7 +449,6 @@ def _step_single(text, mk: _Mark, idx, marks, s_closers, stack, pairs, pi, pe) -
 
 
 def _select(
-    text: str,
     pairs: list[tuple[int, int, int, int, int]],
     max_chars: int,
 ) -> list[tuple[int, int, int, int]]:
@@ -576,10 +576,6 @@ class _Attribution:
     mention: tuple[int, int] | None = None  # source words as written
     speaker: tuple[int, int] | None = None  # name span (may equal mention)
     pronoun: str | None = None
-
-
-def _tokens(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in re.finditer(r"[^\s,;:()\[\]“”\"]+", text[lo:hi])]
 
 
 def _name_runs(text: str, lo: int, hi: int) -> list[tuple[int, int]]:
@@ -1049,7 +1045,7 @@ INTERVIEW_CUES = frozenset({"told", "tells", "telling", "in an interview", "inte
                             "speaking to", "spoke to", "in an interview with"})
 
 
-def _credit_in(text: str, lo: int, hi: int, outlets: OutletMatcher | None, skip: tuple[int, int] | None = None):
+def _credit_in(text: str, lo: int, hi: int, outlets: OutletMatcher | None):
     """The first outlet credited in text[lo:hi] by a credit construction, as
     (canonical, start, end, interview)."""
     if lo >= hi:
@@ -1057,8 +1053,6 @@ def _credit_in(text: str, lo: int, hi: int, outlets: OutletMatcher | None, skip:
     found = []
     if outlets is not None:
         for name, s, e in outlets.find(text, lo, hi):
-            if skip and skip[0] <= s < skip[1]:
-                continue
             before = text[max(lo, s - 40) : s]
             after = text[e : min(hi, e + 60)]
             interview = bool(_INTERVIEW_BEFORE.search(before))
@@ -1112,7 +1106,8 @@ def extract_quotes(
 ) -> list[Quote]:
     """Quotations in ``text``, in order, non-overlapping, with speaker, cue and credit.
 
-    ``min_words`` drops scare quotes ("so-called “experts”"). A quotation inside one
+    ``min_words`` drops scare quotes ("so-called “experts”"); a shorter quote is kept
+    only when it carries its own attribution ("“Probably,” Priebus said."). A quotation inside one
     paragraph longer than ``max_chars`` is treated as a stray mark (its inner quotes are
     kept); a quotation may run over at most ``max_paragraphs`` paragraphs, each opening
     with a quotation mark. ``outlets`` defaults to :meth:`OutletMatcher.default`; pass
@@ -1124,7 +1119,7 @@ def extract_quotes(
         outlets = OutletMatcher.default()
     paras = _paragraphs(text)
     pairs = _pair_marks(text, paras, max_paragraphs)
-    spans = _select(text, pairs, max_chars)
+    spans = _select(pairs, max_chars)
     para_of = _para_index(paras)
     quotes: list[Quote] = []
     raw: list[tuple[int, int, int, int, int]] = []
@@ -1251,8 +1246,6 @@ def _only_quote_paragraph(text: str, q: Quote, para: tuple[int, int]) -> bool:
 
 def _para_index(paras: list[tuple[int, int]]):
     starts = [p[0] for p in paras]
-    import bisect
-
     def find(pos: int) -> int:
         i = bisect.bisect_right(starts, pos) - 1
         return max(0, i)
