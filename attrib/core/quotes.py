@@ -1425,7 +1425,9 @@ def judge_quote(
     2. Possible origins are matching occurrences from OTHER outlets published strictly
        BEFORE the article; the earliest is the origin. Undated occurrences, or an undated
        article, give no order.
-    3. No matching occurrence at all, or none with a usable date: UNKNOWN_ORIGIN.
+    3. No matching occurrence at all, or none with a usable date: UNKNOWN_ORIGIN (with
+       the closest match from another outlet as ``origin``, when there is one, so the
+       wording can still be compared).
     4. No earlier occurrence from another outlet, or the article's own outlet carried it
        no later than the origin: OWN.
     5. The quote's credited outlet (``quote.outlet``) or one of ``passage_credits`` names
@@ -1470,8 +1472,14 @@ def judge_quote(
     article_published = _aware(article_published)
     when = {id(o): _aware(o.published_at) for o in dated}
     if not dated or article_published is None:
-        return finding(QuoteVerdict.UNKNOWN_ORIGIN, None,
-                       "no other dated occurrence" if article_published is not None else "article has no date")
+        # No order can be given, but the closest match from another outlet is still the
+        # evidence an editor wants to see (and compare wording with).
+        foreign = [(o, s) for o, s in scored if not same(o.outlet, article_outlet) or o.outlet is None]
+        closest = max(foreign, key=lambda pair: (pair[1], -len(pair[0].quote_text)))[0] if foreign else None
+        reason = "no other dated occurrence" if article_published is not None else "article has no date"
+        if closest is not None:
+            reason += f"; closest match in {closest.article_id}"
+        return finding(QuoteVerdict.UNKNOWN_ORIGIN, closest, reason)
     earlier = [o for o in dated if when[id(o)] < article_published]
     others_earlier = sorted((o for o in earlier if not same(o.outlet, article_outlet)), key=_occ_order)
     own_earlier = sorted((o for o in earlier if same(o.outlet, article_outlet)), key=_occ_order)

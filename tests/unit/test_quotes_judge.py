@@ -83,6 +83,17 @@ def test_undated_article_or_occurrences_give_unknown_origin():
     assert judge(quote(), [occ("a", "Reuters", None)]).verdict is QuoteVerdict.UNKNOWN_ORIGIN
 
 
+def test_undated_still_shows_the_closest_match_from_another_outlet():
+    altered = "It really is time to end this war. We are all paying a heavy price and suffering."
+    occs = [occ("mine", "Daily Copy", None, text=WORDS), occ("close", "Reuters", None, text=altered), occ("exact", "BBC", None)]
+    f = judge(quote(), occs, at=None)
+    assert f.verdict is QuoteVerdict.UNKNOWN_ORIGIN and not f.flagged
+    assert f.origin.article_id == "exact" and not f.altered
+    f = judge(quote(), occs[:2], at=None)
+    assert f.origin.article_id == "close" and f.altered
+    assert "closest match in close" in f.reason
+
+
 # rule 4: own outlet
 
 
