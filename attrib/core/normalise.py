@@ -1,0 +1,312 @@
+"""Text normalisation with an offset map, and word tokens with spans in the original text.
+
+What normalisation does, in this order, to each *cluster* (one character and the
+combining marks that follow it, or one HTML character reference):
+
+1. HTML character references ending in ``;`` are decoded (``&amp;``, ``&#8217;``,
+   ``&#x2019;``, ``&eacute;``). Unknown names are left as they are.
+2. Quotation marks become ``"`` (double: “ ” „ ‟ « » 〝 〞 ＂ ...) or ``'`` (single and
+   apostrophes: ‘ ’ ‚ ‛ ‹ › ʼ ´ ...); dashes and minus signs become ``-``.
+3. Unicode NFKC, then case folding (``ß`` -> ``ss``, ``ﬁ`` -> ``fi``, ``Ⅻ`` -> ``xii``).
+4. Diacritics are folded: non-spacing and enclosing marks are dropped after a
+   compatibility decomposition (``é`` and ``e`` + U+0301 both give ``e``; Turkish ``İ``
+   gives ``i``). Outlets keep or drop accents inconsistently ("Pokémon", "Pokemon"); a
+   copy must not escape detection by dropping them.
+5. Format characters are removed (zero-width space and joiners, soft hyphen, BOM, bidi
+   marks), so ``news\\u00adpaper`` is ``newspaper``; every space separator becomes ``' '``.
+
+ASCII characters are only lowercased, wherever they appear. Because every cluster is
+normalised on its own, normalising any slice of the text that starts and ends on cluster
+boundaries gives exactly the corresponding slice of the normalised text; this is what
+makes the offsets below trustworthy.
+
+Tokens (:func:`tokenize`) are maximal runs of letters, digits and spacing marks in the
+normalised text. An apostrophe between two word characters stays inside the token
+(``Israel's`` -> ``israel's``, ``don't`` -> ``don't``); ``.`` or ``,`` between digits too
+(``5.93``, ``155,221``). Hyphens split (``long-term`` -> ``long``, ``term``), so the
+hyphenated and the spaced spelling share tokens. Punctuation and symbols (emoji
+included) are never tokens.
+
+All spans are half-open ``[start, end)`` ``str`` indices into the ORIGINAL text.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from bisect import bisect_right
+from collections import deque
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import repeat
+
+from attrib.errors import InputError
+
+__all__ = ["Token", "Normalised", "normalise", "normalise_text", "token_columns", "tokenize"]
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word token: ``text`` is its normalised form, ``[start, end)`` its span in the
+    original text (``str`` indices, half-open)."""
+
+    text: str
+    start: int
+    end: int
+
+
+_new = object.__new__
+
+
+def build_instances(cls: type, n: int, columns: dict[str, object]) -> list:
+    """``n`` instances of the slotted dataclass ``cls`` from per-field value iterables.
+
+    Fingerprinting makes hundreds of tokens and shingles per article; the generated
+    ``__init__`` of a frozen dataclass costs about as much as everything else per token.
+    This sets the slots directly with C-level ``map`` loops (there is no
+    ``__post_init__`` to skip). Internal; ``columns`` must name every field.
+    """
+    objs = list(map(_new, repeat(cls, n)))
+    for name, values in columns.items():
+        deque(map(cls.__dict__[name].__set__, objs, values), maxlen=0)
+    return objs
+
+
+_group = re.Match.group
+_mstart = re.Match.start
+_mend = re.Match.end
+
+
+# --- character tables ---------------------------------------------------------------
+
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u301d\u301e\u301f\uff02\u275d\u275e\u2e42\u02ee"
+_SINGLE_QUOTES = (
+    "\u2018\u2019\u201a\u201b\u2039\u203a\u02bc\u02bb\u02b9\u02bd\u02c8\u00b4\u2032\u2035"
+    "\u275b\u275c\uff07\u0060"
+)
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\u2e3a\u2e3b\ufe58\ufe63\uff0d\u2796"
+
+_PUNCT = {ord(c): '"' for c in _DOUBLE_QUOTES}
+_PUNCT.update({ord(c): "'" for c in _SINGLE_QUOTES})
+_PUNCT.update({ord(c): "-" for c in _DASHES})
+# ASCII is only ever lowercased (the fast path relies on it), so the backtick stays.
+del _PUNCT[ord("`")]
+
+_DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf"})
+
+# Spacing combining marks (Indic vowel signs...) are part of words; Python's \w lacks them.
+_MC = "".join(
+    chr(c) for c in range(0x0300, 0x20000) if unicodedata.category(chr(c)) == "Mc"
+)
+_W = r"(?:[^\W_]|[" + re.escape(_MC) + r"])"
+_WORD_RE = re.compile(_W + r"+(?:'" + _W + r"+|(?<=\d)[.,]\d+)*")
+# Same language restricted to lowercased ASCII, for the fast path.
+_ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+|(?<=[0-9])[.,][0-9]+)*")
+
+_ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
+# An entity, or a run of non-ASCII characters with the ASCII character before it (which
+# may carry combining marks from the run).
+_SPECIAL_RE = re.compile(_ENTITY + r"|[\x00-\x7f]?[^\x00-\x7f]+", re.DOTALL)
+
+
+@lru_cache(maxsize=1 << 16)
+def _norm_cluster(cluster: str) -> str:
+    """Normalised form of one cluster (a starter and its combining marks)."""
+    if len(cluster) == 1 and cluster.isascii():
+        return cluster.lower()
+    s = cluster.translate(_PUNCT)
+    s = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", s).casefold())
+    s = "".join(ch for ch in s if unicodedata.category(ch) not in _DROP_CATEGORIES)
+    s = unicodedata.normalize("NFC", s).translate(_PUNCT)
+    if not s.isascii():
+        s = "".join(" " if unicodedata.category(ch)[0] == "Z" else ch for ch in s)
+    return s
+
+
+@lru_cache(maxsize=1 << 14)
+def _norm_run(run: str) -> tuple[tuple[int, int, str], ...]:
+    """Split a run of characters into clusters: (offset, length, normalised) each."""
+    out = []
+    i = 0
+    n = len(run)
+    combining = unicodedata.combining
+    while i < n:
+        j = i + 1
+        while j < n and combining(run[j]):
+            j += 1
+        out.append((i, j - i, _norm_cluster(run[i:j])))
+        i = j
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _norm_entity(entity: str) -> str | None:
+    decoded = html.unescape(entity)
+    if decoded == entity:
+        return None
+    return "".join(c for _, _, c in _norm_run(decoded))
+
+
+@dataclass(frozen=True, slots=True)
+class Normalised:
+    """A normalised text and the map back to the original.
+
+    The map is a list of *events*: places where a cluster of the original does not map
+    one character to one character (``ß`` -> ``ss``, ``&amp;`` -> ``&``, a dropped
+    zero-width space). Between events, normalised and original positions differ by a
+    constant. A position inside an event maps to the whole cluster.
+    """
+
+    text: str
+    original: str
+    _n_start: tuple[int, ...] = ()
+    _n_end: tuple[int, ...] = ()
+    _o_start: tuple[int, ...] = ()
+    _o_end: tuple[int, ...] = ()
+
+    def to_original(self, i: int) -> int:
+        """Original index of normalised index ``i`` (0 <= i <= len(text)), as a span
+        start: a position inside a changed cluster maps to the cluster's start."""
+        if not 0 <= i <= len(self.text):
+            raise IndexError(f"normalised index {i} out of range 0..{len(self.text)}")
+        j = bisect_right(self._n_start, i) - 1
+        if j < 0:
+            return i
+        if i < self._n_end[j]:
+            return self._o_start[j]
+        return self._o_end[j] + (i - self._n_end[j])
+
+    def to_original_end(self, i: int) -> int:
+        """Original index of normalised index ``i`` as a span end (exclusive): a span
+        ending inside a changed cluster ends after the whole cluster."""
+        if not 0 <= i <= len(self.text):
+            raise IndexError(f"normalised index {i} out of range 0..{len(self.text)}")
+        if i == 0:
+            return self.to_original(0)
+        p = i - 1
+        j = bisect_right(self._n_start, p) - 1
+        if j < 0:
+            return i
+        if p < self._n_end[j]:
+            return self._o_end[j]
+        return self._o_end[j] + (i - self._n_end[j])
+
+    def span_to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the normalised text to the smallest half-open span of
+        the original text whose normalisation contains it."""
+        if start > end:
+            raise ValueError(f"span start {start} > end {end}")
+        if start == end:
+            o = self.to_original(start)
+            return o, o
+        return self.to_original(start), self.to_original_end(end)
+
+
+def normalise(text: str) -> Normalised:
+    """Normalise ``text`` (see the module docstring) and keep the offset map."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    if text.isascii() and "&" not in text:
+        return Normalised(text.lower(), text)
+    parts: list[str] = []
+    n_start: list[int] = []
+    n_end: list[int] = []
+    o_start: list[int] = []
+    o_end: list[int] = []
+    npos = 0
+    pos = 0
+    for m in _SPECIAL_RE.finditer(text):
+        ms, me = m.span()
+        if ms > pos:
+            gap = text[pos:ms].lower()
+            parts.append(gap)
+            npos += len(gap)
+        s = m.group()
+        if s[0] == "&" and len(s) > 2 and s[-1] == ";":
+            out = _norm_entity(s)
+            if out is None:
+                out = s.lower()
+                parts.append(out)
+                npos += len(out)
+            else:
+                parts.append(out)
+                n_start.append(npos)
+                npos += len(out)
+                n_end.append(npos)
+                o_start.append(ms)
+                o_end.append(me)
+        else:
+            for off, length, out in _norm_run(s):
+                parts.append(out)
+                if length == 1 and len(out) == 1:
+                    npos += 1
+                    continue
+                n_start.append(npos)
+                npos += len(out)
+                n_end.append(npos)
+                o_start.append(ms + off)
+                o_end.append(ms + off + length)
+        pos = me
+    if pos < len(text):
+        parts.append(text[pos:].lower())
+    return Normalised(
+        "".join(parts), text, tuple(n_start), tuple(n_end), tuple(o_start), tuple(o_end)
+    )
+
+
+def normalise_text(text: str) -> str:
+    """Just the normalised string of ``text``."""
+    if text.isascii() and "&" not in text:
+        return text.lower()
+    return normalise(text).text
+
+
+def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
+    """Token texts, starts and ends of ``text`` as three parallel lists (what
+    :func:`tokenize` returns, without building :class:`Token` objects)."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    if text.isascii() and "&" not in text:
+        ms = list(_ASCII_WORD_RE.finditer(text.lower()))
+        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+    norm = normalise(text)
+    ms = list(_WORD_RE.finditer(norm.text))
+    if not norm._n_start:
+        # Every cluster mapped one to one: normalised and original indices coincide.
+        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+    to_start = norm.to_original
+    to_end = norm.to_original_end
+    ntext = norm.text
+    texts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last_nstart = 0
+    for m in ms:
+        ns, ne = m.span()
+        s = to_start(ns)
+        e = to_end(ne)
+        if starts and s < ends[-1]:
+            # Two words from one original cluster ("¼" -> "1⁄4"): tokens must not
+            # overlap, so they become one token spelled as the normalised cluster.
+            texts[-1] = ntext[last_nstart:ne]
+            ends[-1] = max(ends[-1], e)
+            continue
+        texts.append(m.group())
+        starts.append(s)
+        ends.append(e)
+        last_nstart = ns
+    return texts, starts, ends
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens of ``text`` in order, non-overlapping, with spans into ``text``.
+
+    For every token ``t``, ``t.text`` is derived only from ``text[t.start:t.end]``; in
+    ordinary text ``tokenize(text[t.start:t.end])`` is exactly ``[t.text]``. A
+    compatibility character that expands to several words (``½`` -> ``1⁄2``, ``㏂`` ->
+    ``a.m.``) gives one token spelled as its normalisation (``1⁄2``, ``a.m``), so that
+    tokens never overlap.
+    """
+    texts, starts, ends = token_columns(text)
+    return build_instances(Token, len(texts), {"text": texts, "start": starts, "end": ends})
