@@ -43,7 +43,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "pan13-train"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = ROOT / ".." / "shared" / "data" / "pan13-train"
+if str(ROOT) not in sys.path:  # run from a checkout without installing the package
+    sys.path.insert(0, str(ROOT))
 
 #: Row order of the report. ``translation`` cases are labelled by their PAN ``type``.
 TYPES = ("none", "random", "translation-chain", "summary", "no-plagiarism")
