@@ -102,7 +102,8 @@ class AlignParams:
         when a cluster fails validation; ``passage_cosine``: the cosine a clustered
         passage must reach to be kept; ``summary_min_seeds``: seeds a summary needs
         (its clusters are compact in the query only, so they need more evidence);
-        ``summary_ratio``: a passage whose query side is
+        ``summary_explained``: a summary is dropped when one ordinary candidate at least
+        as similar spans this fraction of its query side; ``summary_ratio``: a passage whose query side is
         shorter than this fraction of its source side is a summary;
         ``summary_whole_source``: a summary whose source side covers at least this
         fraction of the source is widened to the whole source (0 disables).
@@ -129,6 +130,7 @@ class AlignParams:
     min_gap_sentences: int = 1
     passage_cosine: float = 0.34
     summary_min_seeds: int = 3
+    summary_explained: float = 0.5
     summary_ratio: float = 0.5
     summary_whole_source: float = 0.5
     exact_trust: float = 0.5
@@ -161,7 +163,8 @@ class AlignParams:
         need(self.summary_min_seeds >= 1, "summary_min_seeds", ">= 1")
         need(self.min_passage_chars >= 1, "min_passage_chars", ">= 1")
         for name in ("seed_cosine", "seed_dice", "passage_cosine", "min_similarity",
-                     "near_coverage", "summary_whole_source", "exact_trust"):
+                     "near_coverage", "summary_whole_source", "exact_trust",
+                     "summary_explained"):
             need(0.0 <= getattr(self, name) <= 1.0, name, "between 0 and 1")
         need(self.summary_ratio > 0, "summary_ratio", "> 0")
 
@@ -383,12 +386,50 @@ class _Cand:
     sim: float = 1.0  # cosine of a sentence cluster; 1.0 for word-for-word runs
 
 
+def _chains(runs: list[_Box], gap: int, slack: int) -> list[list[_Box]]:
+    """Runs chained in the same order in both texts, heaviest chain first.
+
+    A run may follow another when it starts after it (give or take ``slack`` words of
+    overlap) and within ``gap`` words, in the query *and* in the source. Picking the
+    heaviest such chain, removing every run that overlaps it in the query, and
+    repeating, makes text that is repeated in one of the texts (site chrome, price
+    lists) align with one place instead of fusing several into a long false passage.
+    """
+    todo = sorted(runs, key=lambda r: (r.q0, r.s0))
+    chains = []
+    longest = max((r.q1 - r.q0 for r in todo), default=0)
+    while todo:
+        n = len(todo)
+        best = [r.weight for r in todo]
+        back = [-1] * n
+        starts = [r.q0 for r in todo]
+        for i, r in enumerate(todo):
+            lo = bisect.bisect_left(starts, r.q0 - gap - longest, 0, i)
+            for j in range(lo, i):
+                p = todo[j]
+                dq, ds = r.q0 - p.q1, r.s0 - p.s1
+                if (-slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0
+                        and p.s0 < r.s0 and best[j] + r.weight > best[i]):
+                    best[i] = best[j] + r.weight
+                    back[i] = j
+        i = max(range(n), key=best.__getitem__)
+        chain = []
+        while i >= 0:
+            chain.append(todo[i])
+            i = back[i]
+        chain.reverse()
+        chains.append(chain)
+        q0, q1 = chain[0].q0, chain[-1].q1
+        todo = [r for r in todo if r.q1 <= q0 or r.q0 >= q1]
+    return chains
+
+
 def _exact_passages(q: _Doc, s: _Doc, runs: list[_Box], params: AlignParams) -> list[_Cand]:
     out = []
-    for group in _cluster(runs, params.gap_words, params.gap_words):
-        box = _hull(group)
+    for chain in _chains(runs, params.gap_words, params.seed_k - 1):
+        box = _hull(chain)
         span = (q.starts[box.q0], q.ends[box.q1 - 1], s.starts[box.s0], s.ends[box.s1 - 1])
-        out.append(_Cand(*span, box.weight, seeds=len(group), exact=span))
+        out.append(_Cand(*span, box.weight, seeds=len(chain), exact=span))
     return out
 
 
@@ -461,22 +502,23 @@ class _Vectors:
         return seeds, cos[ok]
 
 
-def _fuzzy_passages(q: _Doc, s: _Doc, vec: _Vectors, params: AlignParams
-                    ) -> tuple[list[_Cand], list[_Cand]]:
-    """Sentence-level candidates: ``(normal, summaries)``."""
-    seeds, cos = vec.seed_matrix(params)
-    if not len(seeds):
-        return [], []
-    boxes = [_Box(int(i), int(i) + 1, int(j), int(j) + 1, float(c)) for (i, j), c in zip(seeds, cos)]
+class _Fuzzy:
+    """Stage 3: sentence-pair seeds, clustered into ordinary and summary candidates."""
 
-    def validate(group: list[_Box], gap: int, summary: bool
-                 ) -> list[tuple[_Box, float, list[_Box]]]:
+    def __init__(self, q: _Doc, s: _Doc, vec: _Vectors, params: AlignParams):
+        self.q, self.s, self.vec, self.params = q, s, vec, params
+        seeds, cos = vec.seed_matrix(params)
+        self.seeds = [_Box(int(i), int(i) + 1, int(j), int(j) + 1, float(c))
+                      for (i, j), c in zip(seeds, cos)]
+
+    def _validate(self, group: list[_Box], gap: int, summary: bool
+                  ) -> list[tuple[_Box, float, list[_Box]]]:
         """Clusters of ``group`` whose spans are similar, shrinking the gap on failure.
 
         Ordinary clusters must be compact in both texts; summary clusters only in the
         query (a summary draws its sentences from anywhere in the source).
         """
-        kept = []
+        vec, kept = self.vec, []
         for cluster in _cluster(group, gap, None if summary else gap):
             box = _hull(cluster)
             if summary:  # compare with the source sentences drawn on, not all between
@@ -484,21 +526,26 @@ def _fuzzy_passages(q: _Doc, s: _Doc, vec: _Vectors, params: AlignParams
             else:
                 source = vec.s_ids[box.s0:box.s1]
             sim = vec.cosine(vec.counts(vec.q_ids[box.q0:box.q1]), vec.counts(source))
-            if sim >= params.passage_cosine:
+            if sim >= self.params.passage_cosine:
                 kept.append((box, sim, cluster))
-            elif len(cluster) > 1 and gap > params.min_gap_sentences:
-                kept.extend(validate(cluster, gap - 1, summary))
+            elif len(cluster) > 1 and gap > self.params.min_gap_sentences:
+                kept.extend(self._validate(cluster, gap - 1, summary))
         return kept
 
-    normal = [_unit_cand(q, s, box, sim, len(c), False)
-              for box, sim, c in validate(boxes, params.gap_sentences, False)]
-    summaries = []
-    for box, sim, c in validate(boxes, params.gap_sentences, True):
-        cand = _unit_cand(q, s, box, sim, len(c), True)
-        if (len(c) >= params.summary_min_seeds
-                and (cand.q1 - cand.q0) < params.summary_ratio * (cand.s1 - cand.s0)):
-            summaries.append(cand)
-    return normal, summaries
+    def normal(self) -> list[_Cand]:
+        return [_unit_cand(self.q, self.s, box, sim, len(c), False)
+                for box, sim, c in self._validate(self.seeds, self.params.gap_sentences, False)]
+
+    def summaries(self) -> list[_Cand]:
+        """Candidates compact in the query only, much shorter there than in the source."""
+        params, q = self.params, self.q
+        out = []
+        for box, sim, c in self._validate(self.seeds, params.gap_sentences, True):
+            cand = _unit_cand(q, self.s, box, sim, len(c), True)
+            if (len(c) >= params.summary_min_seeds
+                    and (cand.q1 - cand.q0) < params.summary_ratio * (cand.s1 - cand.s0)):
+                out.append(cand)
+        return out
 
 
 def _unit_cand(q: _Doc, s: _Doc, box: _Box, sim: float, seeds: int, summary: bool) -> _Cand:
@@ -583,9 +630,10 @@ def _with_summaries(normal: list[_Cand], summaries: list[_Cand], params: AlignPa
     """Let summary candidates replace the fragments they consist of.
 
     A summary candidate is ignored when one ordinary, non-summary-shaped candidate at
-    least as similar already explains most of its query side (a copy next to scattered
-    look-alike sentences is not a summary); otherwise it absorbs the candidates it
-    overlaps.
+    least as similar spans most of its query side: a copy next to a few scattered
+    look-alike sentences is not a summary. A summary made of copied sentences is kept,
+    because each copied sentence spans only a small part of it. A kept summary absorbs
+    the candidates it overlaps.
     """
     if not summaries:
         return normal
@@ -596,7 +644,7 @@ def _with_summaries(normal: list[_Cand], summaries: list[_Cand], params: AlignPa
             if not (_overlap(n.q0, n.q1, sm.q0, sm.q1) and _overlap(n.s0, n.s1, sm.s0, sm.s1)):
                 continue
             inside = min(n.q1, sm.q1) - max(n.q0, sm.q0)
-            if (inside >= _EXPLAINED * (sm.q1 - sm.q0) and n.sim >= sm.sim
+            if (inside >= params.summary_explained * (sm.q1 - sm.q0) and n.sim >= sm.sim
                     and (n.q1 - n.q0) >= params.summary_ratio * (n.s1 - n.s0)):
                 explained = True
                 break
@@ -605,9 +653,6 @@ def _with_summaries(normal: list[_Cand], summaries: list[_Cand], params: AlignPa
     if not kept:
         return normal
     return _merge_overlapping(normal + kept)
-
-
-_EXPLAINED = 0.7  # share of a summary's query side one ordinary candidate must cover
 
 
 def _snap(doc: _Doc, start: int, end: int, words: int
@@ -695,9 +740,10 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
     vec = None
     if params.fuzzy and q.units and s.units:
         vec = _Vectors(q, s)
-        normal, summaries = _fuzzy_passages(q, s, vec, params)
-        normal = _prefer_exact(q, _merge_overlapping(cands + normal), runs, params.exact_trust)
-        cands = _with_summaries(normal, summaries, params)
+        fuzzy = _Fuzzy(q, s, vec, params)
+        normal = _merge_overlapping(cands + fuzzy.normal())
+        normal = _prefer_exact(q, normal, runs, params.exact_trust)
+        cands = _with_summaries(normal, fuzzy.summaries(), params)
     if not cands:
         return []
 
