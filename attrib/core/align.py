@@ -112,7 +112,10 @@ class AlignParams:
         merged passage's query side, the runs (not the sentence units) bound it.
     Filters
         ``min_passage_chars``: shortest passage kept (the shorter of its two sides);
-        ``min_similarity``: lowest similarity kept; ``near_coverage``: the share of
+        ``min_similarity``: lowest similarity kept; ``single_pair_similarity``: the
+        similarity a paraphrase resting on a single piece of evidence needs (one pair
+        of sentences on the same topic is weak evidence; a word-for-word run of at
+        least ``2 * seed_k`` words counts as a second piece); ``near_coverage``: the share of
         words in shared runs from which a passage is ``near`` rather than
         ``paraphrase``.
     """
@@ -136,6 +139,7 @@ class AlignParams:
     exact_trust: float = 0.5
     min_passage_chars: int = 150
     min_similarity: float = 0.3
+    single_pair_similarity: float = 0.6
     near_coverage: float = 0.5
 
     def __post_init__(self) -> None:
@@ -164,7 +168,7 @@ class AlignParams:
         need(self.min_passage_chars >= 1, "min_passage_chars", ">= 1")
         for name in ("seed_cosine", "seed_dice", "passage_cosine", "min_similarity",
                      "near_coverage", "summary_whole_source", "exact_trust",
-                     "summary_explained"):
+                     "summary_explained", "single_pair_similarity"):
             need(0.0 <= getattr(self, name) <= 1.0, name, "between 0 and 1")
         need(self.summary_ratio > 0, "summary_ratio", "> 0")
 
@@ -380,7 +384,8 @@ class _Cand:
     s1: int
     score: float
     summary: bool = False
-    seeds: int = 1
+    pairs: int = 0  # sentence-pair seeds behind the candidate
+    run_words: int = 0  # query words inside word-for-word runs behind the candidate
     origin: str = "exact"
     exact: tuple[int, int, int, int] | None = None  # hull of the word-for-word evidence
     sim: float = 1.0  # cosine of a sentence cluster; 1.0 for word-for-word runs
@@ -429,7 +434,7 @@ def _exact_passages(q: _Doc, s: _Doc, runs: list[_Box], params: AlignParams) -> 
     for chain in _chains(runs, params.gap_words, params.seed_k - 1):
         box = _hull(chain)
         span = (q.starts[box.q0], q.ends[box.q1 - 1], s.starts[box.s0], s.ends[box.s1 - 1])
-        out.append(_Cand(*span, box.weight, seeds=len(chain), exact=span))
+        out.append(_Cand(*span, box.weight, exact=span, run_words=int(box.weight)))
     return out
 
 
@@ -548,10 +553,10 @@ class _Fuzzy:
         return out
 
 
-def _unit_cand(q: _Doc, s: _Doc, box: _Box, sim: float, seeds: int, summary: bool) -> _Cand:
+def _unit_cand(q: _Doc, s: _Doc, box: _Box, sim: float, pairs: int, summary: bool) -> _Cand:
     return _Cand(q.unit_chars[box.q0][0], q.unit_chars[box.q1 - 1][1],
                  s.unit_chars[box.s0][0], s.unit_chars[box.s1 - 1][1],
-                 sim * box.weight, summary, seeds, "fuzzy", None, sim)
+                 sim * box.weight, summary=summary, pairs=pairs, origin="fuzzy", sim=sim)
 
 
 # --------------------------------------------------------------------------- assembly
@@ -595,9 +600,9 @@ def _union(group: list[_Cand]) -> _Cand:
     # a member vouches for the union in proportion to the part of it that it spans
     sim = max(c.sim * (c.q1 - c.q0) / max(1, q1 - q0) for c in group)
     return _Cand(q0, q1, min(c.s0 for c in group), max(c.s1 for c in group),
-                 sum(c.score for c in group), any(c.summary for c in group),
-                 sum(c.seeds for c in group), "+".join(sorted({c.origin for c in group})), hull,
-                 sim)
+                 sum(c.score for c in group), summary=any(c.summary for c in group),
+                 pairs=sum(c.pairs for c in group), run_words=sum(c.run_words for c in group),
+                 origin="+".join(sorted({c.origin for c in group})), exact=hull, sim=sim)
 
 
 def _prefer_exact(q: _Doc, cands: list[_Cand], runs: list[_Box], trust: float
@@ -764,6 +769,8 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
         f for f in finals
         if min(f.cand.q1 - f.cand.q0, f.cand.s1 - f.cand.s0) >= params.min_passage_chars
         and f.similarity >= params.min_similarity
+        and (f.kind is not PassageKind.PARAPHRASE or f.similarity >= params.single_pair_similarity
+             or f.cand.pairs + (f.cand.run_words >= 2 * params.seed_k) >= 2)
     ]
     # resolve overlaps in the query: the stronger passage wins, the weaker is dropped
     finals.sort(key=lambda f: (-f.similarity * (f.cand.q1 - f.cand.q0), f.cand.q0))
