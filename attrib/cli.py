@@ -207,6 +207,57 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scan(args: argparse.Namespace) -> int:
+    import time
+
+    from attrib.article import parse_datetime
+    from attrib.readers import count_records, read_paths
+    from attrib.scan import ScanSummary, scan
+    from attrib.store import ArticleFilter, open_store
+
+    options = _check_options(args)
+    config = _config(args)
+    if bool(args.paths) == bool(args.from_index):
+        raise InputError("give PATH... to scan files, or --from-index to scan the index itself (not both)")
+    if not args.from_index and (args.outlet or args.since or args.until):
+        raise InputError("--outlet, --since and --until select articles of the index; use them with --from-index")
+    source_store = None
+    if args.from_index:
+        selection = ArticleFilter(
+            outlet=args.outlet,
+            since=parse_datetime(args.since, "since"),
+            until=parse_datetime(args.until, "until"),
+        )
+        source_store = open_store(config)
+        records = source_store.iter_articles(selection)
+        total = None
+        inputs = {"index": config.describe_store(), "outlet": args.outlet, "since": args.since, "until": args.until}
+    else:
+        records = read_paths(args.paths, encoding=args.encoding)
+        total = count_records(args.paths)
+        inputs = {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in args.paths]}
+    summary = ScanSummary()
+    started = time.perf_counter()
+    try:
+        with _progress(args, total=total, unit="article", desc="scanning", smoothing=0.05) as bar:
+            for event in scan(records, args.output, config, options, inputs=inputs, workers=args.workers):
+                summary.add(event)
+                bar.update(1)
+                if event.status == "bad":
+                    bar.write(f"attrib: skipped {event.id}: {event.error}", file=sys.stderr)
+                elif event.status == "failed":
+                    bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+    except StoreUnavailableError as e:
+        summary.seconds = time.perf_counter() - started
+        raise StoreUnavailableError(f"{e} — {summary.line()}; run the same command again to resume") from e
+    finally:
+        if source_store is not None:
+            source_store.close()
+    summary.seconds = time.perf_counter() - started
+    print(f"{summary.line()}; reports in {args.output}")
+    return 1 if summary.failed else 0
+
+
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("check")
     group.add_argument("--candidates", type=int, default=10, help="how many retrieved articles to align (default: 10)")
@@ -301,6 +352,32 @@ def build_parser() -> argparse.ArgumentParser:
     meta.add_argument("--published-at", metavar="ISO8601", help="publication time; later articles cannot be sources")
     _check_arguments(check)
     check.set_defaults(func=cmd_check)
+
+    scan = sub.add_parser(
+        "scan",
+        parents=[store],
+        help="check every article of an archive (files or the index itself), in parallel, resumably",
+        description=(
+            "Check every article of PATH... (JSONL, JSON, .txt folders, HTML) or, with --from-index, every "
+            "article of the index (optionally of one outlet and publication window) against the index. "
+            "Writes OUTPUT/reports.jsonl (one report a line), summary.csv, index.html (flagged articles by "
+            "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
+            "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input, "
+            "3 store unreachable (resume later) or empty."
+        ),
+        epilog=STORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    scan.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to scan, or -")
+    scan.add_argument("-o", "--output", type=Path, required=True, help="folder for the reports and the checkpoint")
+    scan.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    selection = scan.add_argument_group("scanning the index itself")
+    selection.add_argument("--from-index", action="store_true", help="scan the articles already in the index")
+    selection.add_argument("--outlet", help="only articles of this outlet")
+    selection.add_argument("--since", metavar="ISO8601", help="only articles published at or after this time")
+    selection.add_argument("--until", metavar="ISO8601", help="only articles published before this time")
+    _check_arguments(scan)
+    scan.set_defaults(func=cmd_scan)
 
     return parser
 

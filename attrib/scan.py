@@ -1,0 +1,372 @@
+"""Bulk attribution scans: check every article of an input against the store, in parallel,
+resumably.
+
+The output folder holds:
+
+``reports.jsonl``  one JSON report per line (schema ``attrib.report/1``), appended as
+                   articles finish. It is also the checkpoint: on a re-run, articles
+                   whose report is already there are skipped, and a torn last line left
+                   by a kill is cut off first. Nothing is written twice.
+``errors.jsonl``   bad input records and failed checks, with their location.
+``summary.csv``    one row per article: likely original, coverage both ways, passages,
+                   unattributed quotes (rewritten from ``reports.jsonl`` at the end).
+``index.html``     flagged articles sorted by severity, linking ``reports/*.html``.
+``scan.json``      what was scanned with which options; a re-run with other options
+                   into the same folder is refused.
+
+The library yields one :class:`ScanEvent` per article; the CLI draws the progress bar.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import json
+import multiprocessing
+import os
+import re
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import xxhash
+
+from attrib.article import Article
+from attrib.config import Config
+from attrib.detect import CheckOptions, check
+from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
+from attrib.readers import BadRecord, Record
+
+REPORTS = "reports.jsonl"
+ERRORS = "errors.jsonl"
+SUMMARY = "summary.csv"
+INDEX = "index.html"
+MANIFEST = "scan.json"
+RETRIES = 4
+
+
+@dataclass(frozen=True)
+class ScanEvent:
+    """One article done: ``status`` is ``checked``, ``skipped`` (done in an earlier
+    run), ``bad`` (unreadable record) or ``failed`` (the check raised)."""
+
+    id: str
+    status: str
+    has_source: bool = False
+    unattributed: int = 0
+    error: str | None = None
+
+
+@dataclass
+class ScanSummary:
+    checked: int = 0
+    resumed: int = 0
+    with_source: int = 0
+    with_unattributed: int = 0
+    bad: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+    def add(self, event: ScanEvent) -> None:
+        if event.status == "skipped":
+            self.resumed += 1
+            return
+        if event.status == "bad":
+            self.bad += 1
+            return
+        if event.status == "failed":
+            self.failed += 1
+            return
+        self.checked += 1
+        self.with_source += event.has_source
+        self.with_unattributed += event.unattributed > 0
+
+    def line(self) -> str:
+        rate = f" ({self.checked / self.seconds:.1f}/s)" if self.seconds > 0 and self.checked else ""
+        return (
+            f"checked {self.checked}{rate}, resumed past {self.resumed}, with a likely source {self.with_source}, "
+            f"with unattributed quotes {self.with_unattributed}, bad records {self.bad}, failed {self.failed}"
+        )
+
+
+# -- the checkpoint ----------------------------------------------------------------
+
+
+def _repair_and_read_done(path: Path) -> set[str]:
+    """Ids already reported; a torn last line (killed mid-write) is cut off."""
+    done: set[str] = set()
+    if not path.exists():
+        return done
+    with open(path, "rb+") as handle:
+        data = handle.read()
+        keep = data.rfind(b"\n") + 1
+        if keep != len(data):
+            handle.truncate(keep)
+        for line in data[:keep].splitlines():
+            try:
+                done.add(json.loads(line)["article"]["id"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return done
+
+
+def _read_logged(path: Path) -> set[str]:
+    """Locations already in the error log (after cutting a torn last line)."""
+    _repair_and_read_done(path)
+    logged: set[str] = set()
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                logged.add(json.loads(line)["location"])
+            except (ValueError, KeyError, TypeError):
+                continue
+    return logged
+
+
+def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> dict[str, Any]:
+    return {
+        "inputs": inputs,
+        "store": config.describe_store(),
+        "options": {
+            "candidates": options.candidates,
+            "min_coverage": options.min_coverage,
+            "copy_ratio": options.copy_ratio,
+            "allowlist": sorted(options.allowlist),
+            "quotes": options.quotes,
+        },
+    }
+
+
+def _check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
+    path = folder / MANIFEST
+    if path.exists():
+        previous = json.loads(path.read_text(encoding="utf-8"))
+        if previous != manifest:
+            raise InputError(
+                "holds a scan of other inputs or with other options; use another --output folder to start afresh",
+                source=str(folder),
+            )
+    else:
+        _atomic_write(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
+
+
+def _atomic_write(path: Path, content: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(content, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+# -- workers -------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(config: Config, options: CheckOptions) -> None:
+    from attrib.store import open_store
+
+    _worker["store"] = open_store(config)
+    _worker["options"] = options
+
+
+def _check_one(article: Article) -> tuple[str, Any]:
+    """Check one article in a worker, retrying a store that is briefly away with backoff."""
+    delay = 1.0
+    for attempt in range(RETRIES + 1):
+        try:
+            report = check(article, _worker["store"], _worker["options"])
+            return article.id, report
+        except StoreUnavailableError as e:
+            if attempt == RETRIES:
+                return article.id, ("unavailable", str(e))
+            time.sleep(delay)
+            delay = min(delay * 2, 30)
+        except AttribError as e:
+            return article.id, ("failed", str(e))
+    raise AssertionError("unreachable")
+
+
+# -- the scan ------------------------------------------------------------------------
+
+
+def report_file_name(article_id: str) -> str:
+    """A safe, unique file name for an article's HTML report."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:80] or "article"
+    return f"{slug}-{xxhash.xxh3_64_hexdigest(article_id.encode('utf-8'))[:8]}.html"
+
+
+def scan(
+    records: Iterable[Record],
+    output: Path,
+    config: Config,
+    options: CheckOptions = CheckOptions(),
+    *,
+    inputs: dict[str, Any] | None = None,
+    workers: int | None = None,
+) -> Iterator[ScanEvent]:
+    """Check every article of ``records`` against the store, writing into ``output``.
+
+    Yields one event per record. Raises :class:`StoreUnavailableError` when the store
+    stays away after retries; everything reported before that is kept, and calling
+    :func:`scan` again with the same arguments continues where it stopped.
+    """
+    from attrib.store import open_store
+
+    probe = open_store(config)
+    try:
+        probe.init()
+        if probe.count() == 0:
+            raise StoreError(f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)")
+    finally:
+        probe.close()
+    output.mkdir(parents=True, exist_ok=True)
+    (output / "reports").mkdir(exist_ok=True)
+    _check_manifest(output, _manifest(inputs or {}, options, config))
+    done = _repair_and_read_done(output / REPORTS)
+    logged = _read_logged(output / ERRORS)
+    workers = workers or os.cpu_count() or 1
+    seen: set[str] = set()
+
+    def todo() -> Iterator[Article]:
+        for record in records:
+            if isinstance(record, BadRecord):
+                pending_bad.append(record)
+                continue
+            if record.id in done or record.id in seen:
+                skipped.append(record.id)
+                continue
+            seen.add(record.id)
+            yield record
+
+    pending_bad: list[BadRecord] = []
+    skipped: list[str] = []
+    reports = open(output / REPORTS, "a", encoding="utf-8")
+    errors = open(output / ERRORS, "a", encoding="utf-8")
+
+    def drain() -> Iterator[ScanEvent]:
+        while pending_bad:
+            bad = pending_bad.pop(0)
+            if bad.location not in logged:
+                logged.add(bad.location)
+                errors.write(json.dumps({"location": bad.location, "error": bad.message}) + "\n")
+            yield ScanEvent(bad.location, "bad", error=bad.message)
+        while skipped:
+            yield ScanEvent(skipped.pop(0), "skipped")
+
+    try:
+        if workers <= 1:
+            _init_worker(config, options)
+            results: Iterator[tuple[str, Any]] = map(_check_one, todo())
+            pool = None
+        else:
+            context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
+            pool = context.Pool(workers, initializer=_init_worker, initargs=(config, options))
+            results = pool.imap_unordered(_check_one, todo(), chunksize=4)
+        try:
+            for article_id, outcome in results:
+                yield from drain()
+                if isinstance(outcome, tuple):
+                    kind, message = outcome
+                    if kind == "unavailable":
+                        raise StoreUnavailableError(message)
+                    errors.write(json.dumps({"location": article_id, "error": message}) + "\n")
+                    errors.flush()
+                    yield ScanEvent(article_id, "failed", error=message)
+                    continue
+                report = outcome
+                if report.unattributed_quotes or report.original is not None:
+                    _atomic_write(output / "reports" / report_file_name(article_id), report.to_html())
+                reports.write(report.to_json(indent=None) + "\n")
+                reports.flush()
+                yield ScanEvent(
+                    article_id, "checked", has_source=report.original is not None, unattributed=len(report.unattributed_quotes)
+                )
+            yield from drain()
+        finally:
+            if pool is not None:
+                pool.terminate()
+                pool.join()
+    finally:
+        reports.close()
+        errors.close()
+        if workers <= 1 and "store" in _worker:
+            _worker.pop("store").close()
+    write_summaries(output)
+
+
+# -- summaries -------------------------------------------------------------------------
+
+CSV_FIELDS = [
+    "article", "title", "outlet", "published_at", "verdict", "likely_original", "original_outlet",
+    "original_published_at", "coverage_of_article", "coverage_of_original", "passages", "unattributed_quotes", "severity",
+]
+
+
+def write_summaries(output: Path) -> int:
+    """Rewrite ``summary.csv`` and ``index.html`` from ``reports.jsonl``; returns the row count."""
+    rows: list[dict[str, Any]] = []
+    path = output / REPORTS
+    if path.exists():
+        with open(path, encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    rows.append(_row(json.loads(line)))
+                except (ValueError, KeyError, TypeError):
+                    continue
+    rows.sort(key=lambda r: (-float(r["severity"]), r["article"]))
+    tmp = output / f".{SUMMARY}.tmp"
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
+        writer.writeheader()
+        writer.writerows(rows)
+    os.replace(tmp, output / SUMMARY)
+    _atomic_write(output / INDEX, _index_html(rows))
+    return len(rows)
+
+
+def _row(report: dict[str, Any]) -> dict[str, Any]:
+    article = report["article"]
+    original = next((s for s in report["sources"] if s["relation"] == "original"), None)
+    return {
+        "article": article["id"],
+        "title": article.get("title", ""),
+        "outlet": article.get("outlet", ""),
+        "published_at": article.get("published_at", ""),
+        "verdict": report["verdict"],
+        "likely_original": original["article"]["id"] if original else "",
+        "original_outlet": original["article"].get("outlet", "") if original else "",
+        "original_published_at": original["article"].get("published_at", "") if original else "",
+        "coverage_of_article": original["coverage"]["query"] if original else 0,
+        "coverage_of_original": original["coverage"]["source"] if original else 0,
+        "passages": len(original["passages"]) if original else 0,
+        "unattributed_quotes": report["unattributed_quotes"],
+        "severity": report["severity"],
+    }
+
+
+def _index_html(rows: list[dict[str, Any]]) -> str:
+    e = html.escape
+    flagged = [r for r in rows if r["likely_original"] or r["unattributed_quotes"]]
+    body = [
+        "<!doctype html><html lang=en><head><meta charset=utf-8><title>attrib scan</title>",
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
+        "<style>body{font:14px sans-serif;margin:24px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
+        ".copied{color:#c0392b;font-weight:bold}</style></head><body>",
+        f"<h1>attrib scan</h1><p>{len(rows)} articles checked; {len(flagged)} flagged, most severe first.</p>",
+        "<table><tr><th>severity</th><th>article</th><th>verdict</th><th>likely original</th><th>covers article</th>"
+        "<th>covers original</th><th>passages</th><th>unattributed quotes</th></tr>",
+    ]
+    for r in flagged:
+        link = f'<a href="reports/{e(report_file_name(r["article"]))}">{e(r["article"])}</a>'
+        title = f"<br><small>{e(r['title'])}</small>" if r["title"] else ""
+        body.append(
+            f"<tr><td>{float(r['severity']):.2f}</td><td>{link}{title}</td><td class={e(r['verdict'])}>{e(r['verdict'])}</td>"
+            f"<td>{e(r['likely_original'])} {e(r['original_outlet'])}</td><td>{float(r['coverage_of_article']):.0%}</td>"
+            f"<td>{float(r['coverage_of_original']):.0%}</td><td>{r['passages']}</td><td>{r['unattributed_quotes']}</td></tr>"
+        )
+    body.append("</table></body></html>\n")
+    return "".join(body)
+
+
+def summary_as_dict(summary: ScanSummary) -> dict[str, Any]:
+    return asdict(summary)

@@ -1,0 +1,96 @@
+"""`attrib scan` on the embedded store: outputs, resume, bad input, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from attrib.cli import main
+from attrib.corpora import bbc
+
+SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
+SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
+SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
+
+
+@pytest.fixture
+def archive(tmp_path, monkeypatch):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.setenv("ATTRIB_DB", str(tmp_path / "attrib.db"))
+    articles = [a for a in bbc(SHARED / "data") if a.id.startswith("bbc/tech/")][:40]
+    lines = [json.dumps(a.to_dict()) for a in articles]
+    seed = SEED_003.read_text(encoding="utf-8")
+    lines.append(json.dumps({"id": "rewrite-003", "text": seed}))
+    path = tmp_path / "archive.jsonl"
+    path.write_text("\n".join(lines[:10] + ["{broken"] + lines[10:]) + "\n", encoding="utf-8")
+    assert main(["index", str(path), str(SEED_000), "--no-progress"]) == 0
+    return path
+
+
+def test_scan_writes_reports_csv_and_index(archive, tmp_path, capsys):
+    out = tmp_path / "scan"
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "2", "--no-progress"]) == 0
+    stdout = capsys.readouterr().out
+    assert "checked 41" in stdout and "bad records 1" in stdout
+    reports = [json.loads(line) for line in (out / "reports.jsonl").read_text().splitlines()]
+    ids = [r["article"]["id"] for r in reports]
+    assert len(ids) == len(set(ids)) == 41
+    by_id = {r["article"]["id"]: r for r in reports}
+    assert by_id["rewrite-003"]["likely_original"]["id"] == "000_bab4808bdd29a8aa"
+    rows = list(csv.DictReader(open(out / "summary.csv", encoding="utf-8")))
+    assert len(rows) == 41 and rows[0]["article"] == max(rows, key=lambda r: float(r["severity"]))["article"]
+    flagged = {r["article"] for r in rows if r["likely_original"]}
+    assert "rewrite-003" in flagged
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for article_id in flagged:
+        assert article_id in index
+    assert len(list((out / "reports").glob("*.html"))) >= len(flagged)
+    errors = [json.loads(line) for line in (out / "errors.jsonl").read_text().splitlines()]
+    assert errors[0]["location"].endswith("archive.jsonl:11")
+
+
+def test_rerun_resumes_and_writes_nothing_twice(archive, tmp_path, capsys):
+    out = tmp_path / "scan"
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+    lines = (out / "reports.jsonl").read_text().splitlines()
+    # Simulate a kill: drop the last ten reports and leave a torn line.
+    (out / "reports.jsonl").write_text("\n".join(lines[:-10]) + "\n" + lines[-10][:37], encoding="utf-8")
+    capsys.readouterr()
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "2", "--no-progress"]) == 0
+    stdout = capsys.readouterr().out
+    assert stdout.startswith("checked 10 (") and "resumed past 31" in stdout
+    ids = [json.loads(line)["article"]["id"] for line in (out / "reports.jsonl").read_text().splitlines()]
+    assert len(ids) == len(set(ids)) == 41
+    assert len((out / "errors.jsonl").read_text().splitlines()) == 1  # the bad record, logged once
+
+
+def test_other_options_into_the_same_folder_are_refused(archive, tmp_path, capsys):
+    out = tmp_path / "scan"
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+    assert main(["scan", str(archive), "--output", str(out), "--min-coverage", "0.5", "--no-progress"]) == 2
+    assert "holds a scan of other inputs or with other options" in capsys.readouterr().err
+
+
+def test_scan_from_index_by_outlet(archive, tmp_path, capsys):
+    out = tmp_path / "scan"
+    assert main(["scan", "--from-index", "--outlet", "BBC", "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+    ids = [json.loads(line)["article"]["id"] for line in (out / "reports.jsonl").read_text().splitlines()]
+    assert len(ids) == 40 and all(i.startswith("bbc/tech/") for i in ids)
+
+
+def test_bad_invocations_are_one_line(archive, tmp_path, capsys):
+    assert main(["scan", "--output", str(tmp_path / "o")]) == 2
+    assert "give PATH... to scan files, or --from-index" in capsys.readouterr().err
+    assert main(["scan", str(archive), "--outlet", "BBC", "--output", str(tmp_path / "o")]) == 2
+    assert "use them with --from-index" in capsys.readouterr().err
+
+
+def test_empty_store_is_refused(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.setenv("ATTRIB_DB", str(tmp_path / "empty.db"))
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": "some text here"}) + "\n")
+    assert main(["scan", str(tmp_path / "a.jsonl"), "--output", str(tmp_path / "o"), "--no-progress"]) == 3
+    assert "holds no articles yet" in capsys.readouterr().err
