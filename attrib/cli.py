@@ -7,6 +7,7 @@ Every command has ``--help``; bad input gets one line on stderr and a non-zero e
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -81,7 +82,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     summary = IndexSummary()
     try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in index_records(store, records, overwrite=args.overwrite):
+            for event in index_records(store, records, overwrite=args.overwrite, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
@@ -328,6 +329,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
     index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
+    index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")
     index.set_defaults(func=cmd_index)
 
     check = sub.add_parser(

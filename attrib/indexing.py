@@ -8,11 +8,14 @@ articles already stored are reported as ``exists``.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from attrib.article import Article
+from attrib.core import FingerprintParams
 from attrib.documents import Document, prepare
 from attrib.readers import BadRecord, Record
 from attrib.store.base import Store, WriteResult, WriteStatus
@@ -20,17 +23,35 @@ from attrib.store.base import Store, WriteResult, WriteStatus
 IndexEvent = WriteResult | BadRecord
 
 
-def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = False) -> Iterator[IndexEvent]:
-    """Fingerprint and store every article of ``records``, yielding one event per record."""
+def _prepare_record(job: tuple[Record, FingerprintParams]) -> Document | BadRecord:
+    record, params = job
+    return record if isinstance(record, BadRecord) else prepare(record, params)
+
+
+def prepared(records: Iterable[Record], params: FingerprintParams, workers: int = 1) -> Iterator[Document | BadRecord]:
+    """Fingerprint records in input order, on ``workers`` processes (1: in this one)."""
+    jobs = ((record, params) for record in records)
+    if workers <= 1:
+        yield from map(_prepare_record, jobs)
+        return
+    context = multiprocessing.get_context("fork" if os.name != "nt" else "spawn")
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_prepare_record, jobs, chunksize=32)
+
+
+def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = False, workers: int = 1) -> Iterator[IndexEvent]:
+    """Fingerprint and store every article of ``records``, yielding one event per record.
+
+    ``workers`` > 1 fingerprints on that many processes while this one writes."""
     params = store.init()
     bad: deque[BadRecord] = deque()
 
     def documents() -> Iterator[Document]:
-        for record in records:
-            if isinstance(record, BadRecord):
-                bad.append(record)
+        for item in prepared(records, params, workers):
+            if isinstance(item, BadRecord):
+                bad.append(item)
             else:
-                yield prepare(record, params)
+                yield item
 
     for result in store.write(documents(), overwrite=overwrite):
         while bad:
@@ -41,10 +62,10 @@ def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = 
     store.refresh()
 
 
-def index_articles(store: Store, articles: Iterable[Article], *, overwrite: bool = False) -> "IndexSummary":
+def index_articles(store: Store, articles: Iterable[Article], *, overwrite: bool = False, workers: int = 1) -> "IndexSummary":
     """Index articles and return the summary (for library users and tests)."""
     summary = IndexSummary()
-    for event in index_records(store, articles, overwrite=overwrite):
+    for event in index_records(store, articles, overwrite=overwrite, workers=workers):
         summary.add(event)
     return summary
 
