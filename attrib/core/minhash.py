@@ -191,8 +191,15 @@ def lsh_bands(signature: np.ndarray, bands: int) -> list[str]:
     sig = sig.astype("<u8", copy=False)
     if bool((sig == EMPTY).all()):
         return []
-    raw = sig.tobytes()
-    return list(map(_KEY, range(bands), map(_HEX, map(raw.__getitem__, _band_slices(bands, sig.size)))))
+    return band_keys(sig, bands)
+
+
+def band_keys(signature: np.ndarray, bands: int) -> list[str]:
+    """:func:`lsh_bands` without argument checks, for a non-empty uint64 signature whose
+    length is a multiple of ``bands``."""
+    raw = signature.astype("<u8", copy=False).tobytes()
+    slices = _band_slices(bands, signature.size)
+    return list(map(_KEY, range(bands), map(_HEX, map(raw.__getitem__, slices))))
 
 
 _KEY = "{}:{}".format

@@ -39,7 +39,7 @@ from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 
 from attrib.errors import InputError
 
@@ -73,11 +73,6 @@ def build_instances(cls: type, n: int, columns: dict[str, object]) -> list:
     return objs
 
 
-_group = re.Match.group
-_mstart = re.Match.start
-_mend = re.Match.end
-
-
 # --- character tables ---------------------------------------------------------------
 
 _DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u301d\u301e\u301f\uff02\u275d\u275e\u2e42\u02ee"
@@ -100,9 +95,15 @@ _MC = "".join(
     chr(c) for c in range(0x0300, 0x20000) if unicodedata.category(chr(c)) == "Mc"
 )
 _W = r"(?:[^\W_]|[" + re.escape(_MC) + r"])"
-_WORD_RE = re.compile(_W + r"+(?:'" + _W + r"+|(?<=\d)[.,]\d+)*")
+_WORD = _W + r"+(?:'" + _W + r"+|(?<=\d)[.,]\d+)*"
+_WORD_RE = re.compile(_WORD)
 # Same language restricted to lowercased ASCII, for the fast path.
-_ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+|(?<=[0-9])[.,][0-9]+)*")
+_ASCII_WORD = r"[a-z0-9]+(?:'[a-z0-9]+|(?<=[0-9])[.,][0-9]+)*"
+_ASCII_WORD_RE = re.compile(_ASCII_WORD)
+# Capturing versions for re.split, which returns the pieces between and including the
+# tokens without building a Match object per token.
+_WORD_SPLIT_RE = re.compile("(" + _WORD + ")")
+_ASCII_WORD_SPLIT_RE = re.compile("(" + _ASCII_WORD + ")")
 
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
 # An entity, or a run of non-ASCII characters with the ASCII character before it (which
@@ -262,19 +263,26 @@ def normalise_text(text: str) -> str:
     return normalise(text).text
 
 
+def _split_columns(regex: re.Pattern, s: str) -> tuple[list[str], list[int], list[int]]:
+    """Tokens of ``s`` and their spans in ``s``: ``regex.split`` alternates gaps and
+    tokens, so running sums of the piece lengths are the token boundaries."""
+    parts = regex.split(s)
+    offs = list(accumulate(map(len, parts), initial=0))
+    return parts[1::2], offs[1:-1:2], offs[2::2]
+
+
 def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     """Token texts, starts and ends of ``text`` as three parallel lists (what
     :func:`tokenize` returns, without building :class:`Token` objects)."""
     if not isinstance(text, str):
         raise InputError(f"text must be str, got {type(text).__name__}")
     if text.isascii() and "&" not in text:
-        ms = list(_ASCII_WORD_RE.finditer(text.lower()))
-        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+        return _split_columns(_ASCII_WORD_SPLIT_RE, text.lower())
     norm = normalise(text)
-    ms = list(_WORD_RE.finditer(norm.text))
     if not norm._n_start:
         # Every cluster mapped one to one: normalised and original indices coincide.
-        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+        return _split_columns(_WORD_SPLIT_RE, norm.text)
+    ms = _WORD_RE.finditer(norm.text)
     to_start = norm.to_original
     to_end = norm.to_original_end
     ntext = norm.text

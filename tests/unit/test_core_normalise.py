@@ -140,3 +140,17 @@ def test_offset_map_rejects_out_of_range():
     norm = normalise("caf\u00e9")
     with pytest.raises(IndexError):
         norm.to_original(5)
+
+
+ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ascii_text)
+def test_ascii_fast_path_agrees_with_general_path(text):
+    """A trailing non-ASCII word forces the general path; the tokens before it must be
+    the same as the fast path's."""
+    fast = tokenize(text)
+    general = tokenize(text + " \u00e9")
+    assert general[-1].text == "e"
+    assert general[:-1] == fast
