@@ -68,6 +68,14 @@ class Fingerprint:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __repr__(self) -> str:
+        # Articles have hundreds of tokens; show counts, not contents.
+        return (
+            f"Fingerprint(params={self.params!r}, tokens={len(self.tokens)}, "
+            f"shingles={len(self.shingles)}, selected={len(self.selected)}, "
+            f"simhash={self.simhash})"
+        )
+
 
 def fingerprint(text: str, params: FingerprintParams = _DEFAULT_PARAMS) -> Fingerprint:
     """Fingerprint ``text``: normalise and tokenize, shingle, winnow, MinHash, LSH band
