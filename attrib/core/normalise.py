@@ -117,7 +117,10 @@ _WORD_SPLIT_RE = re.compile("(" + _WORD + ")")
 _ASCII_WORD_SPLIT_RE = re.compile("(" + _ASCII_WORD + ")")
 # Without spacing marks in the text, the same language with one character class: the
 # alternation with the 445 spacing marks made the regex about three times slower.
-_MC_RE = re.compile("[" + re.escape(_MC) + "]")
+_MC_SET = frozenset(_MC)
+# Every spacing mark is at or above U+0903; one range is cheap to scan, while a search
+# for the 445 marks themselves cost more than tokenising.
+_HIGH_RE = re.compile("[\u0903-\U0010ffff]")
 _PLAIN_WORD_SPLIT_RE = re.compile(r"([^\W_]+(?:'[^\W_]+|(?<=\d)[.,]\d+)*)")
 
 
@@ -125,14 +128,16 @@ def _split_regex(normalised: str) -> re.Pattern:
     """The cheapest regex that tokenises ``normalised`` exactly like ``_WORD_SPLIT_RE``."""
     if normalised.isascii():
         return _ASCII_WORD_SPLIT_RE  # normalised text has no ASCII capitals
-    if _MC_RE.search(normalised) is None:
+    if _MC_SET.isdisjoint(_HIGH_RE.findall(normalised)):
         return _PLAIN_WORD_SPLIT_RE
     return _WORD_SPLIT_RE
 
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-# An entity, or a run of non-ASCII characters with the ASCII character before it (which
-# may carry combining marks from the run).
-_SPECIAL_RE = re.compile(_ENTITY + r"|[\x00-\x7f]?[^\x00-\x7f]+", re.DOTALL)
+# Entities are ASCII and runs are not, so the two never overlap. Two searches are faster
+# than one alternation: the entity search skips ahead to each "&", the run search uses a
+# single character class.
+_ENTITY_RE = re.compile(_ENTITY)
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -241,14 +246,21 @@ def normalise(text: str) -> Normalised:
     o_end: list[int] = []
     npos = 0
     pos = 0
-    for m in _SPECIAL_RE.finditer(text):
-        ms, me = m.span()
+    specials = [(m.start(), m.end(), False) for m in _NON_ASCII_RE.finditer(text)]
+    if "&" in text:
+        specials += [(m.start(), m.end(), True) for m in _ENTITY_RE.finditer(text)]
+        specials.sort()
+    combining = unicodedata.combining
+    for ms, me, is_entity in specials:
+        if not is_entity and ms > pos and combining(text[ms]):
+            # Marks at the start of a run belong to the ASCII character before them.
+            ms -= 1
         if ms > pos:
             gap = text[pos:ms].lower()
             parts.append(gap)
             npos += len(gap)
-        s = m.group()
-        if s[0] == "&" and len(s) > 2 and s[-1] == ";":
+        s = text[ms:me]
+        if is_entity:
             out = _norm_entity(s)
             if out is None:
                 out = s.lower()
