@@ -74,6 +74,19 @@ def timed(texts: list[str], params: FingerprintParams, repeat: int, block: int):
     return wall, cpu, shingles
 
 
+def reference_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python workload (best of 5), printed next to the
+    figures so that runs on a busy shared machine can be compared with quiet ones."""
+    best = float("inf")
+    for _ in range(5):
+        c0 = time.process_time()
+        acc = 0
+        for i in range(300_000):
+            acc += (i * i) % 7
+        best = min(best, time.process_time() - c0)
+    return best * 1000
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -98,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     for texts in corpora.values():  # warm caches and numpy before timing
         run(texts[:50], params)
 
+    ref_before = reference_ms()
     print(f"params: {params.to_meta()}")
     print(f"{'corpus':<10}{'articles':>9}{'MB':>8}{'shingles':>10}"
           f"{'wall s':>8}{'art/s':>8}{'MB/s':>7}{'cpu s':>8}{'art/s':>8}{'MB/s':>7}")
@@ -116,6 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'overall':<10}{tot_n:>9.0f}{tot_mb:>8.2f}{tot_sh:>10.0f}{tot_wall:>8.2f}"
           f"{tot_n / tot_wall:>8.0f}{tot_mb / tot_wall:>7.2f}{tot_cpu:>8.2f}"
           f"{tot_n / tot_cpu:>8.0f}{tot_mb / tot_cpu:>7.2f}")
+
+    print(f"reference workload: {ref_before:.1f} ms before, {reference_ms():.1f} ms after "
+          f"(CPU, best of 5; higher means a busier machine)")
 
     if args.profile:
         prof = cProfile.Profile()
