@@ -63,7 +63,8 @@ class Passage:
     Offsets are half-open ``str`` indices into the original query and source texts.
     ``similarity`` (0..1) is 1.0 for verbatim passages, otherwise the larger of the
     share of words that sit in word-for-word runs (both sides counted) and the cosine
-    of the two spans' stemmed content-word tf-idf vectors.
+    of the two spans' stemmed content-word tf-idf vectors (for a summary, of the query
+    span and the source sentences it draws on).
     """
 
     query_start: int
@@ -714,6 +715,10 @@ def _describe(q: _Doc, s: _Doc, c: _Cand, runs: list[_Box], vec: _Vectors | None
     if vec is not None:
         cos = vec.cosine(_span_counts(q, vec, vec.q_ids, c.q0, c.q1),
                          _span_counts(s, vec, vec.s_ids, c.s0, c.s1))
+    if c.summary:
+        # a summary is compared with the source sentences it draws on, not with
+        # everything between them
+        cos = max(cos, c.sim)
     kind = PassageKind.NEAR if shared >= params.near_coverage else PassageKind.PARAPHRASE
     return _Final(c, kind, max(shared, cos))
 
