@@ -63,7 +63,8 @@ class Passage:
     Offsets are half-open ``str`` indices into the original query and source texts.
     ``similarity`` (0..1) is 1.0 for verbatim passages, otherwise the larger of the
     share of words that sit in word-for-word runs (both sides counted) and the cosine
-    of the two spans' stemmed content-word tf-idf vectors.
+    of the two spans' stemmed content-word tf-idf vectors (for a summary, of the query
+    span and the source sentences it draws on).
     """
 
     query_start: int
@@ -88,8 +89,8 @@ class AlignParams:
 
     Stage 1 (exact seeds)
         ``seed_k``: words per shingle; ``shingle_seed``: hash seed;
-        ``max_seed_repeats``: a shingle occurring more often than this in either text is
-        treated as boilerplate and not used as a seed.
+        ``max_seed_repeats``: a shingle occurring more often than this in either text
+        pairs its occurrences in order (first with first...) instead of all with all.
     Stage 2 (merge and extend)
         ``gap_words``: words that may separate two runs, in both texts, and still join
         them into one passage; ``snap_words``: a passage boundary this close (in words)
@@ -349,17 +350,23 @@ def _runs(q: _Doc, s: _Doc, params: AlignParams) -> list[_Box]:
     where: dict[int, list[int]] = {}
     for j, h in enumerate(s_hash):
         where.setdefault(h, []).append(j)
-    q_count: dict[int, int] = {}
-    for h in q_hash:
-        q_count[h] = q_count.get(h, 0) + 1
+    q_where: dict[int, list[int]] = {}
+    for i, h in enumerate(q_hash):
+        if h in where:
+            q_where.setdefault(h, []).append(i)
     limit = params.max_seed_repeats
     pairs = []
-    for i, h in enumerate(q_hash):
-        hits = where.get(h)
-        if hits and len(hits) <= limit and q_count[h] <= limit:
-            for j in hits:
-                if q.words[i:i + k] == s.words[j:j + k]:  # no trust in hash collisions
-                    pairs.append((j - i, i))
+    for h, q_hits in q_where.items():
+        s_hits = where[h]
+        if len(q_hits) <= limit and len(s_hits) <= limit:
+            candidates = [(i, j) for i in q_hits for j in s_hits]
+        else:
+            # a frequent shingle (chrome, a refrain) pairs its occurrences in order
+            # only: linear in their number, and exact for repeated text copied whole
+            candidates = list(zip(q_hits, s_hits))
+        for i, j in candidates:
+            if q.words[i:i + k] == s.words[j:j + k]:  # no trust in hash collisions
+                pairs.append((j - i, i))
     pairs.sort()
     runs: list[_Box] = []
     for diag, i in pairs:
@@ -708,6 +715,10 @@ def _describe(q: _Doc, s: _Doc, c: _Cand, runs: list[_Box], vec: _Vectors | None
     if vec is not None:
         cos = vec.cosine(_span_counts(q, vec, vec.q_ids, c.q0, c.q1),
                          _span_counts(s, vec, vec.s_ids, c.s0, c.s1))
+    if c.summary:
+        # a summary is compared with the source sentences it draws on, not with
+        # everything between them
+        cos = max(cos, c.sim)
     kind = PassageKind.NEAR if shared >= params.near_coverage else PassageKind.PARAPHRASE
     return _Final(c, kind, max(shared, cos))
 
