@@ -239,7 +239,11 @@ class _Doc:
         return bisect.bisect_left(self.starts, start), bisect.bisect_right(self.ends, end)
 
 
+@lru_cache(maxsize=128)
 def _prepare(text: str, params: AlignParams) -> _Doc:
+    """Tokens, sentences and stem bags of ``text``. Cached: a check aligns one query
+    against several candidates, and a scan meets the same sources again and again.
+    A prepared document is never changed after this function returns."""
     words, starts, ends = token_columns(text)
     doc = _Doc(text, starts, ends, words)
     doc.sents = sorted(sentences(text))
