@@ -134,6 +134,7 @@ def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> 
             "copy_ratio": options.copy_ratio,
             "allowlist": sorted(options.allowlist),
             "quotes": options.quotes,
+            "paraphrase": options.align.fuzzy,
         },
     }
 

@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--index", default="bench-scan", help="index prefix; reused when it already holds Reuters")
     parser.add_argument("--limit", type=int, help="scan only the first N articles (a JSONL of them)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="scan workers (default: %(default)s)")
+    parser.add_argument("--no-paraphrase", action="store_true", help="scan with attrib scan --no-paraphrase")
     args = parser.parse_args()
     articles = list(reuters(args.data))
     groups: dict[str, list] = {}
@@ -51,6 +52,8 @@ def main() -> None:
         store.close()
         out = Path(tmp) / "scan"
         command = [sys.executable, "-m", "attrib", "scan", "--es-url", url, "--index", args.index, "-o", str(out), "--workers", str(args.workers), "--no-progress"]
+        if args.no_paraphrase:
+            command.append("--no-paraphrase")
         scanned = articles
         if args.limit:
             scanned = articles[: args.limit]
