@@ -3,14 +3,19 @@
 MinHash family: ``h_i(x) = (a_i * x + b_i) mod p`` with the Mersenne prime
 ``p = 2**61 - 1``, ``1 <= a_i < p``, ``0 <= b_i < p``. The 64-bit input (a shingle
 hash, already uniform since it comes from xxh3) is reduced to 32 bits ``x`` by xor-ing
-its halves; ``a_i`` is split into its high 29 and low 32 bits so both partial products
-are exact in uint64, and the reduction mod ``p`` is shift-and-add folds
-(``2**61 = 1 (mod p)``), all vectorised over a ``permutations x n`` array. The result is
-the exact residue. (Full 61-bit inputs need four partial products instead of two and
-cost about 1.5 times more; 32-bit inputs collide with probability ``2**-32`` per pair of
-distinct shingles, which does not move a Jaccard estimate. Restricting ``a_i`` to 32 bits
-as well would save a third of the work but measurably inflates the estimator's
-variance.) The coefficients come from
+its halves. ``a_i`` is drawn with bits 29..31 zero, i.e. ``a_i = h * 2**32 + l`` with
+``h, l < 2**29``, so both partial products ``h * x`` and ``l * x`` are below ``2**61``
+and sum without overflow; the reduction mod ``p`` is then one shift-and-add fold
+(``2**61 = 1 (mod p)``) and a branch-free canonical step, all vectorised over a
+``permutations x n`` array. The result is the exact residue.
+
+Why these choices (measured): full 61-bit inputs need four partial products instead of
+two; a uniform 61-bit ``a_i`` needs an extra fold (three more array passes); 32-bit
+inputs collide with probability ``2**-32`` per pair of distinct shingles, which does not
+move a Jaccard estimate. Restricting ``a_i`` to 32 bits would save more work but inflated
+the estimator's standard deviation by a fifth (``a * x`` then wraps round ``p`` at most
+eight times, so the permutations are correlated); dropping three bits of ``a_i`` does
+not (see ``tests/unit/test_core_minhash.py``). The coefficients come from
 xxh3 of a fixed label and the permutation number, seeded with the fingerprint seed: the
 same on every machine.
 
@@ -62,11 +67,13 @@ def _check_positive(name: str, value: object, limit: int = _MAX_PERMUTATIONS) ->
 @lru_cache(maxsize=32)
 def _coefficients(permutations: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(a >> 32, a & (2**32 - 1), b) as read-only (permutations, 1) uint64 columns, with
-    1 <= a < p and 0 <= b < p."""
+    1 <= a < p, both halves of a below 2**29, and 0 <= b < p."""
     a = np.empty((permutations, 1), dtype=np.uint64)
     b = np.empty((permutations, 1), dtype=np.uint64)
     for i in range(permutations):
-        a[i, 0] = xxhash.xxh3_64_intdigest(b"attrib-minhash-a:%d" % i, seed) % (MERSENNE - 1) + 1
+        # Bits 29..31 of a are zero (see the module docstring); a is never 0.
+        r = xxhash.xxh3_64_intdigest(b"attrib-minhash-a:%d" % i, seed)
+        a[i, 0] = (((r >> 32) & 0x1FFFFFFF) << 32) | ((r & 0x1FFFFFFF) or 1)
         b[i, 0] = xxhash.xxh3_64_intdigest(b"attrib-minhash-b:%d" % i, seed) % MERSENNE
     a_hi = a >> _U32
     a_lo = a & _LO32
@@ -131,20 +138,17 @@ def _min_hash_chunk(x: np.ndarray, coef: tuple[np.ndarray, np.ndarray, np.ndarra
     a_hi, a_lo, b = coef
     shape = (a_hi.shape[0], x.size)
     v, t, hi = (buf.reshape(shape) for buf in _scratch(shape[0] * shape[1]))
-    # a * x = a_hi * x * 2**32 + a_lo * x with a_hi * x < 2**61 and a_lo * x < 2**64.
+    # a * x = a_hi * x * 2**32 + a_lo * x, both products below 2**61.
     np.multiply(a_lo, x, out=v)
-    np.right_shift(v, _U61, out=t)
-    v &= _P
-    v += t
     v += b
     # (a_hi * x) * 2**32 = (hi >> 29) * 2**61 + (hi & (2**29 - 1)) * 2**32, and 2**61 = 1.
     np.multiply(a_hi, x, out=hi)
     np.right_shift(hi, _U29, out=t)
     v += t
-    hi &= _LO29
     hi <<= _U32
+    hi &= _P
     v += hi
-    # v < 2**63 now; one fold leaves it below p + 4.
+    # v < 2**62 + 2**61 + 2**32 now; one fold leaves it below p + 4.
     np.right_shift(v, _U61, out=t)
     v &= _P
     v += t

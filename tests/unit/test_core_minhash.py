@@ -24,6 +24,7 @@ def reference_minhash(hashes, permutations, seed):
     for i in range(permutations):
         a = (int(a_hi[i, 0]) << 32) | int(a_lo[i, 0])
         assert 1 <= a < MERSENNE and 0 <= int(b[i, 0]) < MERSENNE
+        assert int(a_hi[i, 0]) < 2**29 and int(a_lo[i, 0]) < 2**29
         vals = []
         for h in hashes:
             u = h % 2**64
@@ -76,13 +77,14 @@ def test_empty_signature():
 def test_jaccard_estimate_is_unbiased_and_tight():
     rng = np.random.default_rng(11)
     errors = []
-    for trial in range(60):
+    for trial in range(200):
         base = rng.integers(-(2**63), 2**63 - 1, size=400, dtype=np.int64)
         a, b = base[:300], base[100:]  # true Jaccard 200 / 400
         errors.append(jaccard(minhash(a, 128, trial), minhash(b, 128, trial)) - 0.5)
     assert abs(np.mean(errors)) < 0.02
-    # Binomial standard deviation sqrt(J (1 - J) / 128) = 0.044.
-    assert np.std(errors) < 0.06
+    # Binomial standard deviation sqrt(J (1 - J) / 128) = 0.044; correlated permutations
+    # (32-bit multipliers gave 0.053) would show here.
+    assert np.std(errors) < 0.049
 
 
 def test_jaccard_extremes_and_mismatch():
