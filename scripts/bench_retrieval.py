@@ -8,7 +8,7 @@ haystack for it:
 
 * ``attrib``: :meth:`ElasticsearchStore.candidates` (the product, as shipped);
 * ``mlt``: Elasticsearch ``more_like_this`` over the same texts in a plain index whose
-  ``text`` field uses the ``english`` analyzer, tuned for this task (see ``MLT_QUERY`` and
+  ``text`` field uses the standard analyzer with English stop words, tuned for this task (see ``MLT_QUERY`` and
   docs/BENCHMARKS.md for what was tried);
 * ``minhash``: datasketch ``MinHashLSHForest`` in memory over word 5-gram shingles
   (128 permutations), its top candidates re-ranked by estimated Jaccard, as its
@@ -73,7 +73,10 @@ MLT_QUERY = {
     "max_doc_freq": 2000,
     "minimum_should_match": "1%",
 }
-MLT_MAPPING = {"properties": {"text": {"type": "text", "analyzer": "english"}}}
+# The local cluster carries only the core analysis modules (no ``english`` analyzer, no
+# stemmers): the standard analyzer with English stop words is the best built-in choice.
+MLT_SETTINGS = {"analysis": {"analyzer": {"text_en": {"type": "standard", "stopwords": "_english_"}}}}
+MLT_MAPPING = {"properties": {"text": {"type": "text", "analyzer": "text_en"}}}
 
 MINHASH_PERM = 128
 MINHASH_K = 5
@@ -205,7 +208,7 @@ class MoreLikeThisMethod(Method):
 
         self.client.indices.create(
             index=self.index_name,
-            settings={"number_of_shards": 1, "number_of_replicas": 0},
+            settings={"number_of_shards": 1, "number_of_replicas": 0, **MLT_SETTINGS},
             mappings=MLT_MAPPING,
         )
         actions = ({"_index": self.index_name, "_id": a.id, "_source": {"text": a.text}} for a in articles)
