@@ -1,8 +1,8 @@
 """From an article to the document a store keeps: the fingerprint stage of the pipeline.
 
 ``prepare`` is pure: it fingerprints the article's text with the store's parameters and
-keeps what retrieval needs (the winnowed shingle hashes, the content-word terms, the
-MinHash band keys, the SimHash) and the article's direct quotes for provenance look-ups. Stores persist a
+keeps what retrieval needs (the winnowed shingle hashes, the MinHash band keys, the
+SimHash) and the article's direct quotes for provenance look-ups. Stores persist a
 :class:`Document`; they never fingerprint on their own, so both stores see exactly the
 same fingerprints.
 """
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from attrib.article import Article
 from attrib.core import FingerprintParams, fingerprint, hash64
 from attrib.core.quotes import Quote, extract_quotes, quote_key
-from attrib.core.terms import word_terms
 
 _MASK64 = (1 << 64) - 1
 QUOTE_GRAM = 3
@@ -80,8 +79,6 @@ class Document:
     simhash: int = 0
     shingle_count: int = 0
     quotes: tuple[StoredQuote, ...] = ()
-    words: tuple[int, ...] = field(repr=False, default=())
-    """Distinct content-word term hashes (:func:`attrib.core.terms.word_terms`), in order of first occurrence."""
 
     @property
     def id(self) -> str:
@@ -90,10 +87,6 @@ class Document:
     @property
     def terms(self) -> list[str]:
         return [hash_term(h) for h in self.fingerprints]
-
-    @property
-    def word_terms(self) -> list[str]:
-        return [hash_term(h) for h in self.words]
 
 
 def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True) -> Document:
@@ -107,5 +100,4 @@ def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True)
         simhash=int(fp.simhash),
         shingle_count=len(fp.shingles),
         quotes=tuple(StoredQuote.from_quote(q, params.seed) for q in found),
-        words=word_terms([t.text for t in fp.tokens], params.words, params.seed),
     )

@@ -16,11 +16,10 @@ from attrib.errors import InputError, ParameterMismatchError
 #: winnowing tie-break, MinHash family and band keys. Bump it whenever any of them changes
 #: the value of a fingerprint, so that an index built by older code is recognised as
 #: incompatible instead of silently matching nothing.
-#: Version 2 added the content-word terms (:mod:`attrib.core.terms`).
-SCHEME_VERSION = 2
+SCHEME_VERSION = 1
 
 _MAX_SEED = 2**64 - 1
-_META_KEYS = ("k", "seed", "window", "permutations", "bands", "words")
+_META_KEYS = ("k", "seed", "window", "permutations", "bands")
 
 
 @dataclass(frozen=True)
@@ -30,8 +29,7 @@ class FingerprintParams:
     ``k``: shingle size in words. ``seed``: xxh3 seed of the shingle hashes (and the root
     of the MinHash permutation coefficients). ``window``: winnowing window ``w`` in
     shingles. ``permutations``: MinHash signature length. ``bands``: LSH bands; each band
-    has ``permutations // bands`` rows. ``words``: size of the content-word n-grams kept
-    as word terms for rewritten text (1: single stemmed content words; 0: none).
+    has ``permutations // bands`` rows.
     """
 
     k: int = 5
@@ -39,7 +37,6 @@ class FingerprintParams:
     window: int = 4
     permutations: int = 128
     bands: int = 32
-    words: int = 1
 
     def __post_init__(self) -> None:
         for name in _META_KEYS:
@@ -60,8 +57,6 @@ class FingerprintParams:
                 f"permutations must be in 1..4096, got {self.permutations}",
                 field="permutations",
             )
-        if not 0 <= self.words <= 3:
-            raise InputError(f"words must be in 0..3, got {self.words}", field="words")
         if not 1 <= self.bands <= self.permutations:
             raise InputError(
                 f"bands must be in 1..permutations ({self.permutations}), got {self.bands}",
@@ -102,7 +97,6 @@ class FingerprintParams:
             "window": self.window,
             "permutations": self.permutations,
             "bands": self.bands,
-            "words": self.words,
             "rows": self.rows,
             "guarantee": self.guarantee,
         }

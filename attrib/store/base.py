@@ -6,13 +6,6 @@ the sum, over the fingerprints a stored article shares with the query, of the
 fingerprint's inverse document frequency ``ln(1 + (N - df + 0.5) / (df + 0.5))`` (the
 BM25 IDF Elasticsearch itself uses). Rare fingerprints (names, numbers, unusual
 phrases) decide; boilerplate shared by many articles adds almost nothing.
-
-Content-word terms (stemmed words that are not stop words) add :data:`WORD_WEIGHT`
-times their IDF, for an article that shares at least :func:`min_shared_words` of the
-query's word terms: they carry summaries and translated rewrites, which keep few exact
-shingles, and the floor keeps an article that only shares a handful of ordinary words
-with the query from becoming a candidate at all. Articles sharing a MinHash band get
-:data:`BAND_BOOST`.
 """
 
 from __future__ import annotations
@@ -36,17 +29,6 @@ QUOTE_MIN_SHARE = 0.3
 
 BAND_BOOST = 5.0
 """Score added to a candidate that shares at least one MinHash band with the query."""
-
-WORD_WEIGHT = 0.3
-"""Weight of a shared content-word term's IDF, against 1 for a shared shingle fingerprint."""
-
-MAX_WORD_TERMS = 512
-"""At most this many content-word terms of one query article are sent to retrieval."""
-
-WORD_MIN_SHARED = 8
-WORD_MIN_SHARE = 0.05
-"""Word terms count for an article sharing at least max(WORD_MIN_SHARED, WORD_MIN_SHARE x
-the query's word terms) of them."""
 
 
 class WriteStatus(str, enum.Enum):
@@ -155,26 +137,11 @@ def min_shared_grams(grams: Sequence[int]) -> int:
     return max(1, math.ceil(QUOTE_MIN_SHARE * len(grams)))
 
 
-def _spread(hashes: Sequence[int], most: int) -> list[int]:
-    hashes = list(hashes)
-    if len(hashes) <= most:
-        return hashes
-    step = len(hashes) / most
-    return [hashes[int(i * step)] for i in range(most)]
-
-
 def query_terms(document: Document) -> list[int]:
     """The query fingerprints sent to retrieval: all of them, or an even spread of
     :data:`MAX_QUERY_TERMS` over a very long article."""
-    return _spread(document.fingerprints, MAX_QUERY_TERMS)
-
-
-def query_words(document: Document) -> list[int]:
-    """The query's content-word terms sent to retrieval: all of them, or an even spread of
-    :data:`MAX_WORD_TERMS` (in order of first occurrence) over a very long article."""
-    return _spread(document.words, MAX_WORD_TERMS)
-
-
-def min_shared_words(n_terms: int) -> int:
-    """How many of a query's ``n_terms`` word terms an article must share for them to count."""
-    return max(WORD_MIN_SHARED, math.ceil(WORD_MIN_SHARE * n_terms))
+    hashes = list(document.fingerprints)
+    if len(hashes) <= MAX_QUERY_TERMS:
+        return hashes
+    step = len(hashes) / MAX_QUERY_TERMS
+    return [hashes[int(i * step)] for i in range(MAX_QUERY_TERMS)]

@@ -4,7 +4,7 @@ The client and the index template are set up lazily, on first use; the construct
 no I/O. Writes stream through ``helpers.streaming_bulk`` (429s retried with backoff,
 per-item failures reported with their ids); candidate retrieval is one ``bool`` query of
 ``term`` clauses on the ``fp`` keyword field, which Elasticsearch scores by each
-fingerprint's IDF, plus weighted ``term`` clauses on the ``cw`` content-word field. See docs/INDEX.md for the mapping.
+fingerprint's IDF. See docs/INDEX.md for the mapping.
 """
 
 from __future__ import annotations
@@ -24,15 +24,12 @@ from attrib.errors import ParameterMismatchError, StoreError, StoreUnavailableEr
 from attrib.store.base import (
     BAND_BOOST,
     MAX_QUERY_TERMS,
-    WORD_WEIGHT,
     ArticleFilter,
     Candidate,
     WriteResult,
     WriteStatus,
     min_shared_grams,
-    min_shared_words,
     query_terms,
-    query_words,
 )
 
 if TYPE_CHECKING:
@@ -48,13 +45,10 @@ def load_template(name: str = "articles") -> dict[str, Any]:
     An installed attrib has it as the ``attrib.index_templates`` package; a source tree
     used without installing keeps it at the top of the repository.
     """
-    # The source tree's own copy first: when attrib is imported from a checkout, an
-    # editable install of ANOTHER checkout can still answer for attrib.index_templates,
-    # and its template would silently not match this code.
-    local = Path(__file__).resolve().parents[2] / "index_templates" / f"{name}.json"
-    if local.is_file():
-        return json.loads(local.read_text(encoding="utf-8"))
-    folder = resources.files("attrib.index_templates")
+    try:
+        folder = resources.files("attrib.index_templates")
+    except ModuleNotFoundError:
+        folder = Path(__file__).resolve().parents[2] / "index_templates"
     return json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
 
@@ -210,7 +204,6 @@ class ElasticsearchStore:
         article = document.article
         source: dict[str, Any] = {k: v for k, v in article.to_dict().items() if k in _SOURCE_FIELDS}
         source["fp"] = document.terms
-        source["cw"] = document.word_terms
         source["bands"] = list(document.bands)
         source["simhash"] = document.simhash
         source["shingles"] = document.shingle_count
@@ -352,22 +345,10 @@ class ElasticsearchStore:
         return found[:limit]
 
     def candidate_query(self, query: Document, exclude: Collection[str] = ()) -> dict[str, Any]:
-        """The retrieval query: IDF-scored fingerprint terms, weighted content-word terms
-        (counted only with enough of them shared) and a MinHash band bonus."""
+        """The retrieval query: IDF-scored fingerprint terms plus a MinHash band bonus."""
         should: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
         if query.bands:
             should.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
-        words = query_words(query)
-        floor = min_shared_words(len(words))
-        if len(words) >= floor:
-            should.append(
-                {
-                    "bool": {
-                        "should": [{"term": {"cw": {"value": hash_term(h), "boost": WORD_WEIGHT}}} for h in words],
-                        "minimum_should_match": floor,
-                    }
-                }
-            )
         body: dict[str, Any] = {"should": should, "minimum_should_match": 1}
         if exclude:
             body["must_not"] = [{"ids": {"values": list(exclude)}}]
@@ -376,7 +357,7 @@ class ElasticsearchStore:
     def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
         params = self.init()
         params.check_compatible(query.params, where=f"query and index {self.index}")
-        if limit <= 0 or (not query.fingerprints and not query.bands and not query.words):
+        if limit <= 0 or (not query.fingerprints and not query.bands):
             return []
         response = self._call(
             self.client.search,

@@ -21,16 +21,13 @@ from attrib.documents import Document
 from attrib.errors import ParameterMismatchError, StoreError
 from attrib.store.base import (
     BAND_BOOST,
-    WORD_WEIGHT,
     ArticleFilter,
     Candidate,
     WriteResult,
     WriteStatus,
     idf,
     min_shared_grams,
-    min_shared_words,
     query_terms,
-    query_words,
 )
 
 SCHEMA_VERSION = 1
@@ -50,8 +47,6 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet, published_at);
 CREATE TABLE IF NOT EXISTS postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS postings_doc ON postings(doc);
-CREATE TABLE IF NOT EXISTS words (hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS words_doc ON words(doc);
 CREATE TABLE IF NOT EXISTS bands (key TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc);
 CREATE TABLE IF NOT EXISTS quotes (
@@ -171,7 +166,6 @@ class EmbeddedStore:
                     doc = existing[0]
                     conn.execute("DELETE FROM postings WHERE doc = ?", (doc,))
                     conn.execute("DELETE FROM bands WHERE doc = ?", (doc,))
-                    conn.execute("DELETE FROM words WHERE doc = ?", (doc,))
                     conn.execute("DELETE FROM quotes WHERE doc = ?", (doc,))
                     conn.execute("DELETE FROM quote_grams WHERE doc = ?", (doc,))
                     conn.execute(
@@ -189,7 +183,6 @@ class EmbeddedStore:
                     doc = cursor.lastrowid
                     status = WriteStatus.CREATED
                 conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", ((h, doc) for h in document.fingerprints))
-                conn.executemany("INSERT OR IGNORE INTO words VALUES (?, ?)", ((h, doc) for h in document.words))
                 conn.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((b, doc) for b in document.bands))
                 for qi, quote in enumerate(document.quotes):
                     conn.execute(
@@ -260,25 +253,6 @@ class EmbeddedStore:
             for doc in docs:
                 scores[doc] += weight
                 shared[doc] += 1
-        words = query_words(query)
-        floor = min_shared_words(len(words))
-        if len(words) >= floor:
-            word_postings: dict[int, list[int]] = defaultdict(list)
-            for start in range(0, len(words), _SQL_VARS):
-                chunk = words[start : start + _SQL_VARS]
-                marks = ",".join("?" * len(chunk))
-                for h, doc in conn.execute(f"SELECT hash, doc FROM words WHERE hash IN ({marks})", chunk):
-                    word_postings[h].append(doc)
-            word_scores: dict[int, float] = defaultdict(float)
-            word_shared: dict[int, int] = defaultdict(int)
-            for docs in word_postings.values():
-                weight = WORD_WEIGHT * idf(len(docs), n)
-                for doc in docs:
-                    word_scores[doc] += weight
-                    word_shared[doc] += 1
-            for doc, score in word_scores.items():
-                if word_shared[doc] >= floor:
-                    scores[doc] += score
         banded: set[int] = set()
         bands = list(query.bands)
         for start in range(0, len(bands), _SQL_VARS):
