@@ -45,10 +45,13 @@ def load_template(name: str = "articles") -> dict[str, Any]:
     An installed attrib has it as the ``attrib.index_templates`` package; a source tree
     used without installing keeps it at the top of the repository.
     """
-    try:
-        folder = resources.files("attrib.index_templates")
-    except ModuleNotFoundError:
-        folder = Path(__file__).resolve().parents[2] / "index_templates"
+    # The source tree's own copy first: when attrib is imported from a checkout, an
+    # editable install of ANOTHER checkout can still answer for attrib.index_templates,
+    # and its template would silently not match this code.
+    local = Path(__file__).resolve().parents[2] / "index_templates" / f"{name}.json"
+    if local.is_file():
+        return json.loads(local.read_text(encoding="utf-8"))
+    folder = resources.files("attrib.index_templates")
     return json.loads(folder.joinpath(f"{name}.json").read_text(encoding="utf-8"))
 
 
