@@ -105,7 +105,7 @@ def read_check_article(args: argparse.Namespace):
     import json
 
     from attrib.article import Article, parse_datetime
-    from attrib.readers import BadRecord, html_article, read_file, text_article
+    from attrib.readers import BadRecord, read_file
 
     if args.article == "-":
         raw = sys.stdin.buffer.read()

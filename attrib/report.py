@@ -300,7 +300,7 @@ def _render_html(report: Report) -> str:
                 origin = e(f"{f.origin.article_id} ({f.origin.outlet or 'unknown outlet'})")
                 if f.altered:
                     origin += f"<br>original wording: “{e(f.origin.quote_text)}”"
-            verdict = f'<span class="flag">unattributed</span>' if f.flagged else e(f.verdict.value)
+            verdict = '<span class="flag">unattributed</span>' if f.flagged else e(f.verdict.value)
             parts.append(f"<tr><td>{verdict}</td><td>“{e(f.quote.text)}”</td><td>{e(f.quote.speaker or '—')}</td><td>{origin}</td></tr>")
         parts.append("</table></section>")
     parts.append("</body></html>\n")

@@ -35,22 +35,20 @@ import os
 import pickle
 import platform
 import random
-import shutil
-import socket
-import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
 
+from benchlib import cluster as local_cluster  # noqa: E402
 from attrib.article import Article  # noqa: E402
 from attrib.config import Config  # noqa: E402
 from attrib.corpora import bbc, reuters  # noqa: E402
@@ -387,48 +385,6 @@ def run_queries(method: Method, queries: dict[str, str]) -> tuple[dict[str, list
 # -- local cluster ---------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port > 65000:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port + 100))  # es-local's transport port
-            except OSError:
-                continue
-        return port
-    raise SystemExit("no free pair of local ports for Elasticsearch")
-
-
-class LocalCluster:
-    """scripts/es-local on a free port with its own data folder, stopped (and removed) after."""
-
-    def __init__(self, heap: str):
-        self.data = Path(tempfile.mkdtemp(prefix="attrib-bench-es-"))
-        self.heap = heap
-        self.url: str | None = None
-
-    def __enter__(self) -> str:
-        script = REPO / "scripts" / "es-local"
-        start = subprocess.run(
-            [sys.executable, str(script), "start", "--http-port", str(_free_port()), "--data", str(self.data), "--heap", self.heap],
-            capture_output=True,
-            text=True,
-        )
-        if start.returncode != 0:
-            shutil.rmtree(self.data, ignore_errors=True)
-            raise SystemExit(f"could not start a local Elasticsearch: {start.stderr.strip()}")
-        self.url = start.stdout.strip().splitlines()[-1]
-        return self.url
-
-    def __exit__(self, *exc) -> None:
-        subprocess.run([sys.executable, str(REPO / "scripts" / "es-local"), "stop", "--data", str(self.data)], capture_output=True)
-        shutil.rmtree(self.data, ignore_errors=True)
-
-
 # -- report ----------------------------------------------------------------------------
 
 
@@ -496,7 +452,7 @@ def main(argv: list[str] | None = None) -> int:
     cluster = None
     es_url = args.es_url
     if es_url is None and {"attrib", "mlt"} & set(methods):
-        cluster = LocalCluster(args.heap)
+        cluster = local_cluster(None, heap=args.heap)
         es_url = cluster.__enter__()
         print(f"started a local Elasticsearch at {es_url}", file=sys.stderr)
     prefix = f"bench-retrieval-{uuid.uuid4().hex[:8]}"
