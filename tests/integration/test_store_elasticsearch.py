@@ -31,3 +31,13 @@ def test_an_index_not_made_by_attrib_is_refused(es_client, es_url, index_prefix)
     es_client.indices.create(index=f"{index_prefix}-articles")
     with pytest.raises(StoreError, match="not made by attrib"):
         ElasticsearchStore(Config(es_url=es_url, index=index_prefix)).init()
+
+
+from tests.quote_provenance import QuoteProvenanceContract  # noqa: E402
+
+
+class TestElasticsearchQuoteProvenance(QuoteProvenanceContract):
+    @pytest.fixture
+    def make_store(self, es_url, index_prefix):
+        config = Config(es_url=es_url, index=index_prefix)
+        return lambda params=None: ElasticsearchStore(config, params)

@@ -33,3 +33,12 @@ def test_a_file_that_is_not_a_store_is_refused(tmp_path):
 def test_a_folder_is_refused(tmp_path):
     with pytest.raises(StoreError, match="folder"):
         EmbeddedStore(tmp_path).init()
+
+
+from tests.quote_provenance import QuoteProvenanceContract  # noqa: E402
+
+
+class TestEmbeddedQuoteProvenance(QuoteProvenanceContract):
+    @pytest.fixture
+    def make_store(self, tmp_path):
+        return lambda params=None: EmbeddedStore(tmp_path / "quotes.db", params)
