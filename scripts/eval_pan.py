@@ -416,8 +416,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     align_seconds = sum(seconds.values())
     print(
         f"{len(records)} pairs in {wall:.1f} s wall with {args.workers} worker(s); "
-        f"align {align_seconds:.1f} s CPU, {align_seconds / max(1, len(records)) * 1000:.1f} ms "
-        f"a pair, slowest {max(seconds.values(), default=0):.2f} s"
+        f"align() took {align_seconds:.1f} s summed over pairs "
+        f"({align_seconds / max(1, len(records)) * 1000:.1f} ms a pair, "
+        f"slowest {max(seconds.values(), default=0):.2f} s)"
     )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)

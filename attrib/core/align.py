@@ -8,19 +8,21 @@ It works in three stages (docs/ALIGNMENT.md explains the parameters and the figu
 1. **Exact seeds.** Word k-gram shingles (the hashes of :mod:`attrib.core.shingles`
    over the tokens of :mod:`attrib.core.normalise`) shared by both texts; consecutive shared
    shingles on one diagonal form a *run* of identical normalised words.
-2. **Merge and extend.** Runs closer than a gap tolerance in *both* texts are clustered
-   into passages; a passage that starts or ends within a few words of a sentence
-   boundary in both texts is extended to that boundary.
+2. **Merge and extend.** Runs in the same order in both texts and closer than a gap
+   tolerance in *both* are chained into passages, heaviest chain first (so text
+   repeated in one document aligns with one place); a passage that starts or ends
+   within a few words of a sentence boundary in both texts is extended to it.
 3. **Fuzzy sentences.** Sentences (short ones joined to their neighbour) become bags of
    stemmed content words weighted by tf-idf over the sentences of both texts. Sentence
    pairs whose cosine and Dice similarities both pass a threshold are seeds; seeds are
    clustered with a gap tolerance in sentences, and each cluster is kept only when the
    passage it spans is itself similar enough (otherwise it is re-clustered with a
-   smaller gap). A second, wider clustering in the source finds summaries: a short
-   query passage whose evidence is spread over a long stretch of the source.
+   smaller gap). A second clustering, compact in the query only, finds summaries: a
+   short query passage whose evidence is spread over the source.
 
-The passages of stages 2 and 3 that overlap in both texts are merged; then short and
-dissimilar ones are dropped and overlaps in the query are resolved in favour of the
+The passages of stages 2 and 3 that overlap in both texts are merged (mostly
+word-for-word ones keep the bounds of their runs); then short and dissimilar ones and
+paraphrases resting on a single sentence pair are dropped and overlaps in the query are resolved in favour of the
 stronger passage. The result is sorted by ``query_start`` and non-overlapping in the
 query (passages may overlap in the source: a source sentence can be copied twice).
 
@@ -31,7 +33,6 @@ from __future__ import annotations
 
 import bisect
 import enum
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
