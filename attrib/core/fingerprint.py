@@ -9,7 +9,7 @@ import numpy as np
 
 from attrib.errors import InputError
 
-from .minhash import lsh_bands, minhash, simhash
+from .minhash import band_keys, minhash, simhash
 from .normalise import Token, build_instances, token_columns
 from .params import FingerprintParams
 from .shingles import Shingle, build_shingles, shingle_hash_array
@@ -68,6 +68,14 @@ class Fingerprint:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __repr__(self) -> str:
+        # Articles have hundreds of tokens; show counts, not contents.
+        return (
+            f"Fingerprint(params={self.params!r}, tokens={len(self.tokens)}, "
+            f"shingles={len(self.shingles)}, selected={len(self.selected)}, "
+            f"simhash={self.simhash})"
+        )
+
 
 def fingerprint(text: str, params: FingerprintParams = _DEFAULT_PARAMS) -> Fingerprint:
     """Fingerprint ``text``: normalise and tokenize, shingle, winnow, MinHash, LSH band
@@ -86,6 +94,6 @@ def fingerprint(text: str, params: FingerprintParams = _DEFAULT_PARAMS) -> Finge
         shingles=build_shingles(hashes, starts, ends, params.k),
         selected=winnow(arr, params.window),
         minhash=signature,
-        bands=lsh_bands(signature, params.bands),
+        bands=band_keys(signature, params.bands) if hashes else [],
         simhash=simhash(arr),
     )

@@ -53,9 +53,8 @@ _U29 = np.uint64(29)
 _U32 = np.uint64(32)
 _U61 = np.uint64(61)
 _MAX_PERMUTATIONS = 4096
-# Shingles per vectorised block: bounds memory for huge texts (permutations x _CHUNK
-# uint64 per buffer) while keeping per-call overhead small for articles.
-_CHUNK = 1024
+# Elements (shingles x permutations) per vectorised block and per scratch buffer.
+_BLOCK_ELEMENTS = 1 << 16
 _local = threading.local()
 
 
@@ -64,22 +63,36 @@ def _check_positive(name: str, value: object, limit: int = _MAX_PERMUTATIONS) ->
         raise InputError(f"{name} must be an integer in 1..{limit}, got {value!r}", field=name)
 
 
-@lru_cache(maxsize=32)
+@lru_cache(maxsize=8)
 def _coefficients(permutations: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(a >> 32, a & (2**32 - 1), b) as read-only (permutations, 1) uint64 columns, with
-    1 <= a < p, both halves of a below 2**29, and 0 <= b < p."""
-    a = np.empty((permutations, 1), dtype=np.uint64)
-    b = np.empty((permutations, 1), dtype=np.uint64)
+    """(a >> 32, a & (2**32 - 1), b), each tiled to a read-only (block, permutations)
+    uint64 array (every row the same), with 1 <= a < p, both halves of a below 2**29,
+    and 0 <= b < p.
+
+    Tiled rows make every array operation below a contiguous same-shape one; broadcasting
+    a (permutations, 1) column against the shingles cost about twice as much per
+    operation.
+    """
+    a = np.empty(permutations, dtype=np.uint64)
+    b = np.empty(permutations, dtype=np.uint64)
     for i in range(permutations):
         # Bits 29..31 of a are zero (see the module docstring); a is never 0.
         r = xxhash.xxh3_64_intdigest(b"attrib-minhash-a:%d" % i, seed)
-        a[i, 0] = (((r >> 32) & 0x1FFFFFFF) << 32) | ((r & 0x1FFFFFFF) or 1)
-        b[i, 0] = xxhash.xxh3_64_intdigest(b"attrib-minhash-b:%d" % i, seed) % MERSENNE
-    a_hi = a >> _U32
-    a_lo = a & _LO32
-    for arr in (a_hi, a_lo, b):
-        arr.flags.writeable = False
-    return a_hi, a_lo, b
+        a[i] = (((r >> 32) & 0x1FFFFFFF) << 32) | ((r & 0x1FFFFFFF) or 1)
+        b[i] = xxhash.xxh3_64_intdigest(b"attrib-minhash-b:%d" % i, seed) % MERSENNE
+    block = _block(permutations)
+    out = []
+    for row in (a >> _U32, a & _LO32, b):
+        tiled = np.tile(row, (block, 1))
+        tiled.flags.writeable = False
+        out.append(tiled)
+    return out[0], out[1], out[2]
+
+
+def _block(permutations: int) -> int:
+    """Shingles per vectorised block: bounds memory for huge texts while keeping per-call
+    overhead small for articles (512 shingles at 128 permutations)."""
+    return max(16, _BLOCK_ELEMENTS // permutations)
 
 
 def _as_uint64(hashes: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -111,38 +124,44 @@ def minhash(hashes: Sequence[int] | np.ndarray, permutations: int, seed: int) ->
     # are xxh3 values) so that the products below are exact in uint64.
     x = (x >> _U32) ^ (x & _LO32)
     coef = _coefficients(permutations, seed)
+    block = _block(permutations)
     n = x.size
-    if n <= _CHUNK:
-        return _min_hash_chunk(x, coef)
-    out = _min_hash_chunk(x[:_CHUNK], coef)
-    for i in range(_CHUNK, n, _CHUNK):
-        np.minimum(out, _min_hash_chunk(x[i : i + _CHUNK], coef), out=out)
+    if n <= block:
+        return _min_hash_block(x, coef)
+    out = _min_hash_block(x[:block], coef)
+    for i in range(block, n, block):
+        np.minimum(out, _min_hash_block(x[i : i + block], coef), out=out)
     return out
 
 
-def _scratch(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Three uint64 work buffers of at least ``size`` elements, kept per thread.
+def _scratch() -> np.ndarray:
+    """A (3, _BLOCK_ELEMENTS) uint64 work buffer, kept per thread.
 
     Fresh temporaries of this size come from mmap and page-fault on every call; reusing
     buffers halved the time of :func:`minhash` on news articles.
     """
     bufs = getattr(_local, "bufs", None)
-    if bufs is None or bufs.shape[1] < size:
-        bufs = np.empty((3, max(size, 1 << 15)), dtype=np.uint64)
-        _local.bufs = bufs
-    return bufs[0, :size], bufs[1, :size], bufs[2, :size]
+    if bufs is None:
+        bufs = _local.bufs = np.empty((3, _BLOCK_ELEMENTS), dtype=np.uint64)
+    return bufs
 
 
-def _min_hash_chunk(x: np.ndarray, coef: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
+def _min_hash_block(x: np.ndarray, coef: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
     """Per permutation, min over the 32-bit inputs ``x`` of ``(a * x + b) mod p``."""
     a_hi, a_lo, b = coef
-    shape = (a_hi.shape[0], x.size)
-    v, t, hi = (buf.reshape(shape) for buf in _scratch(shape[0] * shape[1]))
+    n = x.size
+    p = a_hi.shape[1]
+    m = n * p
+    bufs = _scratch()
+    v = bufs[0, :m].reshape(n, p)
+    t = bufs[1, :m].reshape(n, p)
+    hi = bufs[2, :m].reshape(n, p)
+    xc = x[:, None]
     # a * x = a_hi * x * 2**32 + a_lo * x, both products below 2**61.
-    np.multiply(a_lo, x, out=v)
-    v += b
+    np.multiply(a_lo[:n], xc, out=v)
+    v += b[:n]
     # (a_hi * x) * 2**32 = (hi >> 29) * 2**61 + (hi & (2**29 - 1)) * 2**32, and 2**61 = 1.
-    np.multiply(a_hi, x, out=hi)
+    np.multiply(a_hi[:n], xc, out=hi)
     np.right_shift(hi, _U29, out=t)
     v += t
     hi <<= _U32
@@ -155,7 +174,7 @@ def _min_hash_chunk(x: np.ndarray, coef: tuple[np.ndarray, np.ndarray, np.ndarra
     # Canonical residue: v - p wraps round to a huge value unless v >= p.
     np.subtract(v, _P, out=t)
     np.minimum(v, t, out=v)
-    return v.min(axis=1)
+    return v.min(axis=0)
 
 
 def lsh_bands(signature: np.ndarray, bands: int) -> list[str]:
@@ -172,8 +191,15 @@ def lsh_bands(signature: np.ndarray, bands: int) -> list[str]:
     sig = sig.astype("<u8", copy=False)
     if bool((sig == EMPTY).all()):
         return []
-    raw = sig.tobytes()
-    return list(map(_KEY, range(bands), map(_HEX, map(raw.__getitem__, _band_slices(bands, sig.size)))))
+    return band_keys(sig, bands)
+
+
+def band_keys(signature: np.ndarray, bands: int) -> list[str]:
+    """:func:`lsh_bands` without argument checks, for a non-empty uint64 signature whose
+    length is a multiple of ``bands``."""
+    raw = signature.astype("<u8", copy=False).tobytes()
+    slices = _band_slices(bands, signature.size)
+    return list(map(_KEY, range(bands), map(_HEX, map(raw.__getitem__, slices))))
 
 
 _KEY = "{}:{}".format

@@ -32,6 +32,7 @@ All spans are half-open ``[start, end)`` ``str`` indices into the ORIGINAL text.
 
 from __future__ import annotations
 
+import gc
 import html
 import re
 import unicodedata
@@ -39,7 +40,7 @@ from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import repeat
+from itertools import accumulate, repeat
 
 from attrib.errors import InputError
 
@@ -57,6 +58,7 @@ class Token:
 
 
 _new = object.__new__
+_GC_PAUSE_OVER = 50_000
 
 
 def build_instances(cls: type, n: int, columns: dict[str, object]) -> list:
@@ -67,15 +69,19 @@ def build_instances(cls: type, n: int, columns: dict[str, object]) -> list:
     This sets the slots directly with C-level ``map`` loops (there is no
     ``__post_init__`` to skip). Internal; ``columns`` must name every field.
     """
-    objs = list(map(_new, repeat(cls, n)))
-    for name, values in columns.items():
-        deque(map(cls.__dict__[name].__set__, objs, values), maxlen=0)
+    # The objects hold only str and int, so they cannot form cycles; for huge texts the
+    # collector's passes over millions of young objects cost a third of the time.
+    pause = n > _GC_PAUSE_OVER and gc.isenabled()
+    if pause:
+        gc.disable()
+    try:
+        objs = list(map(_new, repeat(cls, n)))
+        for name, values in columns.items():
+            deque(map(cls.__dict__[name].__set__, objs, values), maxlen=0)
+    finally:
+        if pause:
+            gc.enable()
     return objs
-
-
-_group = re.Match.group
-_mstart = re.Match.start
-_mend = re.Match.end
 
 
 # --- character tables ---------------------------------------------------------------
@@ -100,14 +106,38 @@ _MC = "".join(
     chr(c) for c in range(0x0300, 0x20000) if unicodedata.category(chr(c)) == "Mc"
 )
 _W = r"(?:[^\W_]|[" + re.escape(_MC) + r"])"
-_WORD_RE = re.compile(_W + r"+(?:'" + _W + r"+|(?<=\d)[.,]\d+)*")
+_WORD = _W + r"+(?:'" + _W + r"+|(?<=\d)[.,]\d+)*"
+_WORD_RE = re.compile(_WORD)
 # Same language restricted to lowercased ASCII, for the fast path.
-_ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+|(?<=[0-9])[.,][0-9]+)*")
+_ASCII_WORD = r"[a-z0-9]+(?:'[a-z0-9]+|(?<=[0-9])[.,][0-9]+)*"
+_ASCII_WORD_RE = re.compile(_ASCII_WORD)
+# Capturing versions for re.split, which returns the pieces between and including the
+# tokens without building a Match object per token.
+_WORD_SPLIT_RE = re.compile("(" + _WORD + ")")
+_ASCII_WORD_SPLIT_RE = re.compile("(" + _ASCII_WORD + ")")
+# Without spacing marks in the text, the same language with one character class: the
+# alternation with the 445 spacing marks made the regex about three times slower.
+_MC_SET = frozenset(_MC)
+# Every spacing mark is at or above U+0903; one range is cheap to scan, while a search
+# for the 445 marks themselves cost more than tokenising.
+_HIGH_RE = re.compile("[\u0903-\U0010ffff]")
+_PLAIN_WORD_SPLIT_RE = re.compile(r"([^\W_]+(?:'[^\W_]+|(?<=\d)[.,]\d+)*)")
+
+
+def _split_regex(normalised: str) -> re.Pattern:
+    """The cheapest regex that tokenises ``normalised`` exactly like ``_WORD_SPLIT_RE``."""
+    if normalised.isascii():
+        return _ASCII_WORD_SPLIT_RE  # normalised text has no ASCII capitals
+    if _MC_SET.isdisjoint(_HIGH_RE.findall(normalised)):
+        return _PLAIN_WORD_SPLIT_RE
+    return _WORD_SPLIT_RE
 
 _ENTITY = r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});"
-# An entity, or a run of non-ASCII characters with the ASCII character before it (which
-# may carry combining marks from the run).
-_SPECIAL_RE = re.compile(_ENTITY + r"|[\x00-\x7f]?[^\x00-\x7f]+", re.DOTALL)
+# Entities are ASCII and runs are not, so the two never overlap. Two searches are faster
+# than one alternation: the entity search skips ahead to each "&", the run search uses a
+# single character class.
+_ENTITY_RE = re.compile(_ENTITY)
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -216,14 +246,21 @@ def normalise(text: str) -> Normalised:
     o_end: list[int] = []
     npos = 0
     pos = 0
-    for m in _SPECIAL_RE.finditer(text):
-        ms, me = m.span()
+    specials = [(m.start(), m.end(), False) for m in _NON_ASCII_RE.finditer(text)]
+    if "&" in text:
+        specials += [(m.start(), m.end(), True) for m in _ENTITY_RE.finditer(text)]
+        specials.sort()
+    combining = unicodedata.combining
+    for ms, me, is_entity in specials:
+        if not is_entity and ms > pos and combining(text[ms]):
+            # Marks at the start of a run belong to the ASCII character before them.
+            ms -= 1
         if ms > pos:
             gap = text[pos:ms].lower()
             parts.append(gap)
             npos += len(gap)
-        s = m.group()
-        if s[0] == "&" and len(s) > 2 and s[-1] == ";":
+        s = text[ms:me]
+        if is_entity:
             out = _norm_entity(s)
             if out is None:
                 out = s.lower()
@@ -262,19 +299,26 @@ def normalise_text(text: str) -> str:
     return normalise(text).text
 
 
+def _split_columns(regex: re.Pattern, s: str) -> tuple[list[str], list[int], list[int]]:
+    """Tokens of ``s`` and their spans in ``s``: ``regex.split`` alternates gaps and
+    tokens, so running sums of the piece lengths are the token boundaries."""
+    parts = regex.split(s)
+    offs = list(accumulate(map(len, parts), initial=0))
+    return parts[1::2], offs[1:-1:2], offs[2::2]
+
+
 def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     """Token texts, starts and ends of ``text`` as three parallel lists (what
     :func:`tokenize` returns, without building :class:`Token` objects)."""
     if not isinstance(text, str):
         raise InputError(f"text must be str, got {type(text).__name__}")
     if text.isascii() and "&" not in text:
-        ms = list(_ASCII_WORD_RE.finditer(text.lower()))
-        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+        return _split_columns(_ASCII_WORD_SPLIT_RE, text.lower())
     norm = normalise(text)
-    ms = list(_WORD_RE.finditer(norm.text))
     if not norm._n_start:
         # Every cluster mapped one to one: normalised and original indices coincide.
-        return list(map(_group, ms)), list(map(_mstart, ms)), list(map(_mend, ms))
+        return _split_columns(_split_regex(norm.text), norm.text)
+    ms = _WORD_RE.finditer(norm.text)
     to_start = norm.to_original
     to_end = norm.to_original_end
     ntext = norm.text

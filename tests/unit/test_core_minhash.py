@@ -22,14 +22,14 @@ def reference_minhash(hashes, permutations, seed):
     a_hi, a_lo, b = _coefficients(permutations, seed)
     out = []
     for i in range(permutations):
-        a = (int(a_hi[i, 0]) << 32) | int(a_lo[i, 0])
-        assert 1 <= a < MERSENNE and 0 <= int(b[i, 0]) < MERSENNE
-        assert int(a_hi[i, 0]) < 2**29 and int(a_lo[i, 0]) < 2**29
+        a = (int(a_hi[0, i]) << 32) | int(a_lo[0, i])
+        assert 1 <= a < MERSENNE and 0 <= int(b[0, i]) < MERSENNE
+        assert int(a_hi[0, i]) < 2**29 and int(a_lo[0, i]) < 2**29
         vals = []
         for h in hashes:
             u = h % 2**64
             x = (u >> 32) ^ (u & 0xFFFFFFFF)
-            vals.append((a * x + int(b[i, 0])) % MERSENNE)
+            vals.append((a * x + int(b[0, i])) % MERSENNE)
         out.append(min(vals))
     return out
 
@@ -42,10 +42,13 @@ def test_minhash_is_exact(hashes, seed):
     assert sig.tolist() == reference_minhash(hashes, 16, seed)
 
 
-def test_minhash_exact_across_chunks():
+def test_minhash_exact_across_blocks():
     rng = random.Random(3)
-    hashes = [rng.getrandbits(64) - 2**63 for _ in range(2500)]
-    assert minhash(hashes, 8, 1).tolist() == reference_minhash(hashes, 8, 1)
+    hashes = [rng.getrandbits(64) - 2**63 for _ in range(1300)]
+    # 128 permutations work in blocks of 512 shingles: three blocks here.
+    assert minhash(hashes, 128, 1).tolist() == reference_minhash(hashes, 128, 1)
+    # 4096 permutations: blocks of 16.
+    assert minhash(hashes[:40], 4096, 2).tolist() == reference_minhash(hashes[:40], 4096, 2)
 
 
 def test_minhash_is_a_set_function():

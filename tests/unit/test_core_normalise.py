@@ -140,3 +140,31 @@ def test_offset_map_rejects_out_of_range():
     norm = normalise("caf\u00e9")
     with pytest.raises(IndexError):
         norm.to_original(5)
+
+
+ascii_text = st.text(alphabet=st.characters(max_codepoint=127), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(ascii_text)
+def test_ascii_fast_path_agrees_with_general_path(text):
+    """A trailing non-ASCII word forces the general path; the tokens before it must be
+    the same as the fast path's."""
+    fast = tokenize(text)
+    general = tokenize(text + " \u00e9")
+    assert general[-1].text == "e"
+    assert general[:-1] == fast
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_cheaper_regexes_agree_with_the_full_one(text):
+    from attrib.core.normalise import _WORD_SPLIT_RE, _split_columns, _split_regex
+
+    norm = normalise_text(text)
+    assert _split_columns(_split_regex(norm), norm) == _split_columns(_WORD_SPLIT_RE, norm)
+
+
+def test_spacing_marks_stay_inside_words():
+    # Devanagari vowel sign AA (U+093E) is a spacing mark, not a \\w character.
+    assert [t.text for t in tokenize("\u0915\u093e\u0930 x")] == ["\u0915\u093e\u0930", "x"]
