@@ -91,7 +91,8 @@ class AlignParams:
     Stage 1 (exact seeds)
         ``seed_k``: words per shingle; ``shingle_seed``: hash seed;
         ``max_seed_repeats``: a shingle occurring more often than this in either text
-        pairs its occurrences in order (first with first...) instead of all with all.
+        is paired only along the diagonals the other seeds found (in order when there
+        are none) instead of all occurrences with all.
     Stage 2 (merge and extend)
         ``gap_words``: words that may separate two runs, in both texts, and still join
         them into one passage; ``snap_words``: a passage boundary this close (in words)
@@ -361,18 +362,29 @@ def _runs(q: _Doc, s: _Doc, params: AlignParams) -> list[_Box]:
             q_where.setdefault(h, []).append(i)
     limit = params.max_seed_repeats
     pairs = []
+    frequent = []
     for h, q_hits in q_where.items():
         s_hits = where[h]
         if len(q_hits) <= limit and len(s_hits) <= limit:
-            candidates = [(i, j) for i in q_hits for j in s_hits]
+            pairs.extend((j - i, i) for i in q_hits for j in s_hits)
         else:
-            # a frequent shingle (chrome, a refrain) pairs its occurrences in order
-            # only: linear in their number, and exact for repeated text copied whole
-            candidates = list(zip(q_hits, s_hits))
-        for i, j in candidates:
-            if q.words[i:i + k] == s.words[j:j + k]:  # no trust in hash collisions
-                pairs.append((j - i, i))
-    pairs.sort()
+            frequent.append((q_hits, s_hits))
+    if frequent:
+        # A frequent shingle (chrome, a refrain) is not paired all with all: only
+        # along the diagonals the other seeds found, so that a copy runs on through
+        # repetitive stretches; with no other seed, its occurrences pair in order.
+        counts: dict[int, int] = {}
+        for d, _ in pairs:
+            counts[d] = counts.get(d, 0) + 1
+        diagonals = sorted(counts, key=counts.__getitem__, reverse=True)[:_MAX_DIAGONALS]
+        for q_hits, s_hits in frequent:
+            if diagonals:
+                s_set = set(s_hits)
+                pairs.extend((d, i) for i in q_hits for d in diagonals if i + d in s_set)
+            else:
+                pairs.extend((j - i, i) for i, j in zip(q_hits, s_hits))
+    # no trust in hash collisions
+    pairs = sorted({(d, i) for d, i in pairs if q.words[i:i + k] == s.words[i + d:i + d + k]})
     runs: list[_Box] = []
     for diag, i in pairs:
         last = runs[-1] if runs else None
@@ -384,6 +396,9 @@ def _runs(q: _Doc, s: _Doc, params: AlignParams) -> list[_Box]:
     for r in runs:
         r.weight = r.q1 - r.q0
     return runs
+
+
+_MAX_DIAGONALS = 64  # diagonals along which frequent shingles are paired
 
 
 @dataclass
@@ -407,7 +422,8 @@ def _chains(runs: list[_Box], gap: int, slack: int) -> list[list[_Box]]:
     """Runs chained in the same order in both texts, heaviest chain first.
 
     A run may follow another when it starts after it (give or take ``slack`` words of
-    overlap) and within ``gap`` words, in the query *and* in the source. Picking the
+    overlap) and within ``gap`` words, in the query *and* in the source; a chain weighs
+    the words of its runs less half the words skipped between them. Picking the
     heaviest such chain, removing every run that overlaps it in the query, and
     repeating, makes text that is repeated in one of the texts (site chrome, price
     lists) align with one place instead of fusing several into a long false passage.
@@ -425,10 +441,14 @@ def _chains(runs: list[_Box], gap: int, slack: int) -> list[list[_Box]]:
             for j in range(lo, i):
                 p = todo[j]
                 dq, ds = r.q0 - p.q1, r.s0 - p.s1
-                if (-slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0
-                        and p.s0 < r.s0 and best[j] + r.weight > best[i]):
-                    best[i] = best[j] + r.weight
-                    back[i] = j
+                if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
+                    # words matched minus half the words skipped: a gapless copy
+                    # beats a gappy one of about the same length, while obfuscated
+                    # copies (many short gaps) still chain
+                    score = best[j] + r.weight - max(dq, ds, 0) / 2
+                    if score > best[i]:
+                        best[i] = score
+                        back[i] = j
         i = max(range(n), key=best.__getitem__)
         chain = []
         while i >= 0:
