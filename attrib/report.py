@@ -140,7 +140,8 @@ class Report:
                 lines.append(f"  {mark}: “{_clip(quote.text, width - 20)}”{speaker}")
                 if finding.origin is not None:
                     origin = finding.origin
-                    lines.append(f"    first in {origin.article_id} ({origin.outlet or 'unknown outlet'}){' — altered' if finding.altered else ''}")
+                    where = "closest match in" if finding.verdict.value == "unknown_origin" else "first in"
+                    lines.append(f"    {where} {origin.article_id} ({origin.outlet or 'unknown outlet'}){' — altered' if finding.altered else ''}")
                     if finding.altered:
                         lines.append(f"    original: “{_clip(origin.quote_text, width - 16)}”")
                 if finding.reason:
@@ -293,7 +294,7 @@ def _render_html(report: Report) -> str:
             )
         parts.append("</table></section>")
     if report.quotes:
-        parts.append("<section><h2>Quotes</h2><table><tr><th>verdict</th><th>quote</th><th>speaker</th><th>first carried by</th></tr>")
+        parts.append("<section><h2>Quotes</h2><table><tr><th>verdict</th><th>quote</th><th>speaker</th><th>first carried by (or closest match)</th></tr>")
         for f in report.quotes:
             origin = "—"
             if f.origin is not None:
