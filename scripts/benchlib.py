@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,22 +17,6 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 
 
-def free_port_pair() -> int:
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port > 65000:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port + 100))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free local ports")
-
-
 @contextlib.contextmanager
 def cluster(url: str | None, heap: str = "2g") -> Iterator[str]:
     """``url`` when given; otherwise a fresh scripts/es-local cluster, stopped afterwards."""
@@ -42,7 +25,7 @@ def cluster(url: str | None, heap: str = "2g") -> Iterator[str]:
         return
     with tempfile.TemporaryDirectory(prefix="attrib-bench-es-") as data:
         script = [sys.executable, str(ROOT / "scripts" / "es-local")]
-        start = subprocess.run([*script, "start", "--data", data, "--http-port", str(free_port_pair()), "--heap", heap], capture_output=True, text=True)
+        start = subprocess.run([*script, "start", "--data", data, "--http-port", "auto", "--heap", heap], capture_output=True, text=True)
         if start.returncode != 0:
             raise SystemExit(f"bench: could not start a local Elasticsearch: {start.stderr.strip()}")
         try:

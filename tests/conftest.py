@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import uuid
@@ -40,23 +39,6 @@ def _docker_engine_answers() -> bool:
         return subprocess.run(["docker", "info"], capture_output=True, timeout=15).returncode == 0
     except (OSError, subprocess.TimeoutExpired):
         return False
-
-
-def _free_port_pair() -> int:
-    """A port P such that P and P+100 (HTTP and transport of es-local) are both free."""
-    for _ in range(50):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            port = s.getsockname()[1]
-        if port > 65000:
-            continue
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port + 100))
-            except OSError:
-                continue
-        return port
-    raise RuntimeError("no free pair of local ports for Elasticsearch")
 
 
 def _check_reachable(url: str) -> None:
@@ -88,7 +70,7 @@ def es_url(tmp_path_factory) -> str:
     data = tmp_path_factory.mktemp("es-local")
     script = ROOT / "scripts" / "es-local"
     start = subprocess.run(
-        [sys.executable, str(script), "start", "--http-port", str(_free_port_pair()), "--data", str(data)],
+        [sys.executable, str(script), "start", "--http-port", "auto", "--data", str(data)],
         capture_output=True,
         text=True,
     )

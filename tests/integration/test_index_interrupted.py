@@ -12,7 +12,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from tests.conftest import ROOT, _free_port_pair
+from tests.conftest import ROOT
 
 ES_LOCAL = [sys.executable, str(ROOT / "scripts" / "es-local")]
 
@@ -31,7 +31,7 @@ def _reuters(path: Path, n: int, shared_dir: Path) -> int:
     return written
 
 
-def _start(data: Path, port: int) -> str:
+def _start(data: Path, port: int | str) -> str:
     proc = subprocess.run([*ES_LOCAL, "start", "--data", str(data), "--http-port", str(port)], capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip().splitlines()[-1]
@@ -39,8 +39,9 @@ def _start(data: Path, port: int) -> str:
 
 def test_stop_mid_bulk_then_resume(tmp_path, shared_dir):
     n = _reuters(tmp_path / "reuters.jsonl", 8000, shared_dir)
-    data, port = tmp_path / "es", _free_port_pair()
-    url = _start(data, port)
+    data = tmp_path / "es"
+    url = _start(data, "auto")
+    port = int(url.rsplit(":", 1)[1])
     command = [sys.executable, "-m", "attrib", "index", str(tmp_path / "reuters.jsonl"), "--es-url", url, "--index", "interrupted", "--no-progress"]
     client = Elasticsearch(url)
     try:
