@@ -26,7 +26,7 @@ import multiprocessing
 import os
 import re
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
@@ -368,6 +368,3 @@ def _index_html(rows: list[dict[str, Any]]) -> str:
     body.append("</table></body></html>\n")
     return "".join(body)
 
-
-def summary_as_dict(summary: ScanSummary) -> dict[str, Any]:
-    return asdict(summary)

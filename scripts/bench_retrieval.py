@@ -49,6 +49,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from benchlib import cluster as local_cluster  # noqa: E402
+from benchlib import percentile  # noqa: E402
 from attrib.article import Article  # noqa: E402
 from attrib.config import Config  # noqa: E402
 from attrib.corpora import bbc, reuters  # noqa: E402
@@ -326,14 +327,6 @@ class VerbatimOverlap:
             verdict = len(self.grams(query) & self.grams(doc)) >= self.MIN_SHARED
             self._verdict[key] = verdict
         return verdict
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
-    return ordered[index]
 
 
 def evaluate(
