@@ -114,7 +114,10 @@ class AlignParams:
         ``exact_trust``: when word-for-word runs span at least this fraction of a
         merged passage's query side, the runs (not the sentence units) bound it.
     Filters
-        ``min_passage_chars``: shortest passage kept (the shorter of its two sides);
+        ``min_passage_chars``: shortest passage kept (the shorter of its two sides),
+        except that a verbatim or near passage spanning the whole query is kept when the
+        query has at least ``2 * seed_k`` words (a 70-character dividend notice
+        re-issued word for word is a copy even though it is short);
         ``min_similarity``: lowest similarity kept; ``single_pair_similarity``: the
         similarity a paraphrase resting on a single piece of evidence needs (one pair
         of sentences on the same topic is weak evidence; a word-for-word run of at
@@ -803,7 +806,8 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
     finals = [_describe(q, s, c, runs, vec, params) for c in cands]
     finals = [
         f for f in finals
-        if min(f.cand.q1 - f.cand.q0, f.cand.s1 - f.cand.s0) >= params.min_passage_chars
+        if (min(f.cand.q1 - f.cand.q0, f.cand.s1 - f.cand.s0) >= params.min_passage_chars
+            or (f.kind is not PassageKind.PARAPHRASE and _spans_query(q, f.cand, params)))
         and f.similarity >= params.min_similarity
         and (f.kind is not PassageKind.PARAPHRASE or f.similarity >= params.single_pair_similarity
              or f.cand.pairs + (f.cand.run_words >= 2 * params.seed_k) >= 2)
@@ -816,6 +820,16 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
             taken.append(f)
     taken.sort(key=lambda f: f.cand.q0)
     return taken
+
+
+def _body_chars(doc: _Doc) -> int:
+    """Characters from the first to the last token of a document."""
+    return doc.ends[-1] - doc.starts[0] if doc.n else 0
+
+
+def _spans_query(q: _Doc, cand: _Cand, params: AlignParams) -> bool:
+    """Whether a passage covers every token of a query of at least ``2 * seed_k`` words."""
+    return q.n >= 2 * params.seed_k and cand.q1 - cand.q0 >= _body_chars(q)
 
 
 def _strip_bounds(text: str) -> tuple[int, int]:

@@ -185,6 +185,18 @@ def test_short_shared_phrase_is_noise_not_a_passage():
     assert align(query, PADDING_S + BASE) == []
 
 
+def test_a_short_item_copied_whole_is_a_passage():
+    # Reuters-21578 re-issues dividend notices of under 100 characters word for word.
+    notice = "Qtly div 20 cts vs 20 cts previously\n    Pay April 15\n    Record March 23\n Reuter"
+    (passage,) = align(notice, "LATEST WIRE\n\n" + notice.replace("\n    ", " "))
+    assert passage.kind is PassageKind.VERBATIM
+    assert (passage.query_start, passage.query_end) == (0, len(notice))
+    # ...but only the whole query counts: the same words inside a longer query are still
+    # shorter than a passage must be, and a query of fewer than 2 * seed_k words is noise.
+    assert align(PADDING_Q + notice + " " + PADDING_Q, notice) == []
+    assert align("The mayor said the work could", PADDING_S + "The mayor said the work could take time.") == []
+
+
 # --------------------------------------------------------------------------- real news
 
 
