@@ -181,6 +181,7 @@ def _check_options(args: argparse.Namespace):
     return CheckOptions(
         align=AlignParams(fuzzy=not args.no_paraphrase),
         candidates=args.candidates,
+        min_evidence=args.min_evidence,
         min_coverage=args.min_coverage,
         allowlist=frozenset(args.allowlist or ()),
         quotes=not args.no_quotes,
@@ -265,6 +266,11 @@ def cmd_scan(args: argparse.Namespace) -> int:
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("check")
     group.add_argument("--candidates", type=int, default=10, help="how many retrieved articles to align (default: 10)")
+    group.add_argument(
+        "--min-evidence", type=float, default=2.0, metavar="N",
+        help="align only candidates sharing at least N fingerprints' worth of evidence, counted "
+        "in fingerprints no other article has (default: 2; lower finds more topical look-alikes, slower)",
+    )
     group.add_argument(
         "--min-coverage", type=float, default=0.02,
         help="share of the article a source's passages must cover to be reported (default: 0.02)",

@@ -18,7 +18,7 @@ from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, ju
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
-from attrib.store.base import Candidate, Store
+from attrib.store.base import MAX_QUERY_TERMS, Candidate, Store, idf
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,13 @@ class CheckOptions:
     ``candidates``: how many retrieved articles are aligned at most; of those, only the
     ones whose retrieval score is at least ``relative_score`` times the best one's (a
     candidate with a fifth of the best one's shared evidence rarely holds a passage the
-    best does not, and alignment is the costly stage). ``min_coverage``: the
+    best does not, and alignment is the costly stage) and that share at least
+    ``min_evidence`` fingerprints' worth of evidence, counted in fingerprints no other
+    stored article has (the score floor is ``min_evidence * idf(df=1)``, so it means the
+    same in an archive of a thousand articles and of a million). One or two shared
+    word 5-grams are what any two stories on one topic have ("the central bank said
+    on"); aligning such candidates costs most of a scan's time and finds only topical
+    look-alikes. ``min_coverage``: the
     fraction of the query a candidate's passages must cover to count as a source.
     ``copy_ratio``: a candidate covering at least this fraction of the best source's
     coverage, over the same part of the query, is another copy of the same text (the
@@ -38,6 +44,7 @@ class CheckOptions:
 
     candidates: int = 10
     relative_score: float = 0.2
+    min_evidence: float = 2.0
     min_coverage: float = 0.02
     copy_ratio: float = 0.5
     allowlist: frozenset[str] = frozenset()
@@ -49,6 +56,8 @@ class CheckOptions:
             raise InputError("candidates must be at least 1", field="candidates")
         if not 0.0 <= self.relative_score <= 1.0:
             raise InputError("relative_score must be between 0 and 1", field="relative_score")
+        if not 0.0 <= self.min_evidence <= MAX_QUERY_TERMS:
+            raise InputError(f"min_evidence must be between 0 and {MAX_QUERY_TERMS}", field="min_evidence")
         if not 0.0 <= self.min_coverage <= 1.0:
             raise InputError("min_coverage must be between 0 and 1", field="min_coverage")
         if not 0.0 < self.copy_ratio <= 1.0:
@@ -58,12 +67,15 @@ class CheckOptions:
 # -- stages -----------------------------------------------------------------------
 
 
-def retrieve(store: Store, document: Document, options: CheckOptions) -> list[Candidate]:
-    """Candidate sources by IDF-weighted fingerprints; never the article itself."""
+def retrieve(store: Store, document: Document, options: CheckOptions, stored: int) -> list[Candidate]:
+    """Candidate sources by IDF-weighted fingerprints; never the article itself.
+
+    ``stored`` is the number of articles in the store, which scales the evidence floor.
+    """
     ranked = store.candidates(document, limit=options.candidates, exclude=[document.id])
     if not ranked:
         return []
-    floor = options.relative_score * ranked[0].score
+    floor = max(options.relative_score * ranked[0].score, options.min_evidence * idf(1, stored))
     return [c for c in ranked if c.score >= floor]
 
 
@@ -193,11 +205,12 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
         clock = now
 
     params = store.init()
-    if store.count() == 0:
+    stored = store.count()
+    if stored == 0:
         raise StoreError("the store holds no articles yet: index an archive first (attrib index PATH)")
     document = prepare(article, params, quotes=False)
     lap("fingerprint")
-    candidates = retrieve(store, document, options)
+    candidates = retrieve(store, document, options, stored)
     lap("candidates")
     stored = store.get([c.id for c in candidates])
     lap("fetch")

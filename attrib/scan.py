@@ -130,6 +130,7 @@ def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> 
         "store": config.describe_store(),
         "options": {
             "candidates": options.candidates,
+            "min_evidence": options.min_evidence,
             "min_coverage": options.min_coverage,
             "copy_ratio": options.copy_ratio,
             "allowlist": sorted(options.allowlist),

@@ -11,7 +11,8 @@ import pytest
 from attrib.article import Article
 from attrib.core.align import Passage, PassageKind
 from attrib.core.outlets import OutletMatcher
-from attrib.detect import CheckOptions, check, choose_original
+from attrib.detect import CheckOptions, check, choose_original, retrieve
+from attrib.documents import prepare
 from attrib.errors import InputError, StoreError
 from attrib.indexing import index_articles
 from attrib.readers import read_paths
@@ -64,6 +65,9 @@ def test_bad_options_name_the_field():
     with pytest.raises(InputError) as info:
         CheckOptions(min_coverage=2)
     assert info.value.field == "min_coverage"
+    with pytest.raises(InputError) as info:
+        CheckOptions(min_evidence=-1)
+    assert info.value.field == "min_evidence"
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +128,26 @@ def test_an_indexed_article_is_not_its_own_source(seed_store):
     article = next(a for a in seed_store.get(["000_bab4808bdd29a8aa"]).values())
     report = check(article, seed_store)
     assert all(m.article.id != article.id for m in report.sources)
+
+
+def test_candidates_need_more_than_a_shared_phrase(seed_store):
+    # The query shares one six-word phrase with the seed original: it is retrieved, but
+    # aligned only when the evidence floor is lowered.
+    phrase = "injured in an overnight Israeli airstrike"
+    article = Article(id="phrase", text=f"Doctors at the {phrase} said they were busy. The weather was mild and the markets were calm.")
+    document = prepare(article, seed_store.params, quotes=False)
+    assert any(c.id == "000_bab4808bdd29a8aa" for c in seed_store.candidates(document, limit=10))
+    stored = seed_store.count()
+    assert retrieve(seed_store, document, CheckOptions(), stored) == []
+    loose = retrieve(seed_store, document, CheckOptions(min_evidence=0.5), stored)
+    assert [c.id for c in loose][:1] == ["000_bab4808bdd29a8aa"]
+
+
+def test_a_rewrite_clears_the_evidence_floor_by_far(seed_store):
+    article = _seed_003()
+    document = prepare(article, seed_store.params, quotes=False)
+    kept = retrieve(seed_store, document, CheckOptions(min_evidence=5.0), seed_store.count())
+    assert kept and kept[0].id == "000_bab4808bdd29a8aa"
 
 
 def test_empty_store_is_a_clear_error(tmp_path):

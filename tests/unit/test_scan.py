@@ -86,6 +86,10 @@ def test_bad_invocations_are_one_line(archive, tmp_path, capsys):
     assert "give PATH... to scan files, or --from-index" in capsys.readouterr().err
     assert main(["scan", str(archive), "--outlet", "BBC", "--output", str(tmp_path / "o")]) == 2
     assert "use them with --from-index" in capsys.readouterr().err
+    assert main(["scan", str(archive), "--min-evidence", "-1", "--output", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "min_evidence must be between 0 and" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
 
 
 def test_empty_store_is_refused(tmp_path, monkeypatch, capsys):
