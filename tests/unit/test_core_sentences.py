@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from pathlib import Path
 
@@ -118,3 +119,23 @@ def test_polnear_dev_never_splits_after_a_title():
             assert not TITLES.search(text[s:e]), (path.name, text[s:e][-80:])
         n += len(spans)
     assert n > 2000
+
+
+def test_stdlib_patterns_split_exactly_like_nltk_punkt():
+    # attrib compiles Punkt's own patterns with ``re`` rather than nltk's timed ``regex``
+    # wrapper; the spans must be the ones Punkt gives with the same parameters.
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    module = importlib.import_module("attrib.core.sentences")
+
+    texts = [p.read_text(encoding="utf-8", errors="replace") for p in sorted((DATA / "data" / "bbc" / "business").glob("*.txt"))[:150]]
+    texts += [
+        'He said: "It works." Then he left... Did he? Yes!! (Really.) U.S. Sen. Jones, Inc. agreed.',
+        "Prices rose 1.5 pct. in Jan. to 3.25 dlrs. -- a record. \u201cNo,\u201d she said.\u00bb Next.",
+    ]
+    plain = PunktSentenceTokenizer(load_punkt_parameters())
+    ours = module._tokenizer()
+    assert type(ours._lang_vars) is not type(plain._lang_vars)
+    assert len(texts) == 152
+    for text in texts:
+        assert list(ours.span_tokenize(text)) == list(plain.span_tokenize(text))
