@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import json
+import time
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Sequence
@@ -113,6 +114,7 @@ class ElasticsearchStore:
         self._wanted = params
         self._params: FingerprintParams | None = None
         self._client = client
+        self._counted: tuple[float, int] | None = None  # (monotonic time, count)
 
     def __repr__(self) -> str:
         return f"ElasticsearchStore({self.config.describe_store()!r})"
@@ -197,8 +199,10 @@ class ElasticsearchStore:
         self._call(self.client.options(ignore_status=404).indices.delete, index=self.index)
         self._call(self.client.options(ignore_status=404).indices.delete_index_template, name=self.index)
         self._params = None
+        self._counted = None
 
     def refresh(self) -> None:
+        self._counted = None
         self._call(self.client.indices.refresh, index=self.index)
 
     # -- writes --------------------------------------------------------------------
@@ -232,6 +236,7 @@ class ElasticsearchStore:
 
         params = self.init()
         op_type = "index" if overwrite else "create"
+        self._counted = None
 
         def actions() -> Iterator[dict[str, Any]]:
             for document in documents:
@@ -265,9 +270,19 @@ class ElasticsearchStore:
 
     # -- reads ---------------------------------------------------------------------
 
+    COUNT_TTL = 1.0
+    """Seconds a count is reused. Elasticsearch itself counts a write only after the next
+    refresh (every second by default), so a check, which needs the count for every
+    article, may reuse it that long; this store's own writes and refreshes forget it."""
+
     def count(self) -> int:
         self.init()
-        return int(self._call(self.client.count, index=self.index)["count"])
+        now = time.monotonic()
+        if self._counted is not None and now - self._counted[0] < self.COUNT_TTL:
+            return self._counted[1]
+        n = int(self._call(self.client.count, index=self.index)["count"])
+        self._counted = (now, n)
+        return n
 
     def get(self, ids: Sequence[str]) -> dict[str, Article]:
         self.init()
