@@ -1,0 +1,73 @@
+"""The retrieval benchmark's evaluation: ranks and the unlabelled-source test."""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+BBC = REPO.parent / "shared" / "data" / "bbc"
+sys.path.insert(0, str(REPO / "scripts"))
+
+import bench_retrieval as bench  # noqa: E402
+
+
+def _shuffle_words(text: str, seed: int, degree: float = 0.35) -> str:
+    """PAN-style random obfuscation: swap, drop and insert words."""
+    rng = random.Random(seed)
+    words = text.split()
+    for _ in range(int(degree * len(words))):
+        i = rng.randrange(len(words))
+        op = rng.random()
+        if op < 0.5 and i + 1 < len(words):
+            words[i], words[i + 1] = words[i + 1], words[i]
+        elif op < 0.75 and len(words) > 10:
+            del words[i]
+        else:
+            words.insert(i, rng.choice(["also", "really", "the", "indeed", "then"]))
+    return " ".join(words)
+
+
+@pytest.fixture(scope="module")
+def bbc_texts() -> dict[str, str]:
+    if not BBC.is_dir():
+        pytest.fail(f"shared data missing: {BBC}")
+    paths = sorted((BBC / "business").glob("*.txt"))[:40] + sorted((BBC / "sport").glob("*.txt"))[:40]
+    return {p.stem + p.parent.name: p.read_text(encoding="utf-8", errors="replace") for p in paths}
+
+
+def test_filtered_rank_skips_other_sources():
+    ranking = ["a", "other-source", "b", "src"]
+    assert bench.filtered_rank(ranking, "src", lambda d: d == "other-source") == 3
+    assert bench.filtered_rank(ranking, "a", lambda d: False) == 1
+    assert bench.filtered_rank(ranking, "missing", lambda d: False) is None
+
+
+def test_an_obfuscated_passage_makes_an_unlabelled_source(bbc_texts):
+    source = bbc_texts["001business"]
+    passage = " ".join(source.split()[40:140])
+    host = bbc_texts["001sport"]
+    texts = dict(bbc_texts)
+    texts["query"] = host + "\n\n" + _shuffle_words(passage, seed=3) + "\n\n" + bbc_texts["002sport"]
+    check = bench.UnlabelledSource(texts.__getitem__)
+    assert check.shares("query", "001business")
+    # the obfuscation left too few 8-grams for the verbatim test: the passage test decided
+    assert len(check.grams("query") & check.grams("001business")) < check.MIN_SHARED
+
+
+def test_a_verbatim_run_makes_an_unlabelled_source(bbc_texts):
+    texts = dict(bbc_texts)
+    run = " ".join(bbc_texts["003business"].split()[30:55])
+    texts["query"] = bbc_texts["004sport"] + " " + run + " " + bbc_texts["005sport"]
+    assert bench.UnlabelledSource(texts.__getitem__).shares("query", "003business")
+
+
+def test_articles_on_the_same_beat_are_not_sources(bbc_texts):
+    texts = dict(bbc_texts)
+    check = bench.UnlabelledSource(texts.__getitem__)
+    business = [k for k in texts if k.endswith("business")]
+    flagged = [(a, b) for a in business[:20] for b in business[20:] if check.shares(a, b)]
+    assert not flagged
