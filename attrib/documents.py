@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from attrib.article import Article
 from attrib.core import FingerprintParams, fingerprint, hash64
 from attrib.core.quotes import Quote, extract_quotes, quote_key
+from attrib.core.pairs import content_pairs
 
 _MASK64 = (1 << 64) - 1
 QUOTE_GRAM = 3
@@ -76,6 +77,8 @@ class Document:
     fingerprints: tuple[int, ...] = field(repr=False)
     """Distinct winnowed shingle hashes, in order of first occurrence."""
     bands: tuple[str, ...] = field(repr=False)
+    pairs: tuple[int, ...] = field(default=(), repr=False)
+    """Content-word pair hashes, with repeats (see :mod:`attrib.core.pairs`)."""
     simhash: int = 0
     shingle_count: int = 0
     quotes: tuple[StoredQuote, ...] = ()
@@ -97,6 +100,7 @@ def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True)
         params=params,
         fingerprints=tuple(dict.fromkeys(fp.hashes())),
         bands=tuple(fp.bands) if fp.shingles else (),
+        pairs=tuple(content_pairs(article.text, params.pairs, params.seed)),
         simhash=int(fp.simhash),
         shingle_count=len(fp.shingles),
         quotes=tuple(StoredQuote.from_quote(q, params.seed) for q in found),

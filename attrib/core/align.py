@@ -36,7 +36,6 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 import numpy as np
@@ -44,6 +43,8 @@ import numpy as np
 from attrib.core.normalise import token_columns
 from attrib.core.sentences import sentences
 from attrib.core.shingles import shingle_hash_array
+from attrib.core.terms import content_stem as _stem
+from attrib.core.terms import stopwords
 from attrib.errors import InputError
 
 __all__ = ["AlignParams", "Passage", "PassageKind", "align", "coverage", "stopwords"]
@@ -180,43 +181,6 @@ class AlignParams:
 
 
 # --------------------------------------------------------------------------- words
-
-
-@lru_cache(maxsize=1)
-def stopwords() -> frozenset[str]:
-    """The English stop words shipped in ``attrib/core/data/stopwords_en.txt``."""
-    text = resources.files("attrib.core.data").joinpath("stopwords_en.txt").read_text("utf-8")
-    return frozenset(
-        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
-    )
-
-
-_stemmer = None
-_stems: dict[str, str | None] = {}
-
-
-def _stem(word: str) -> str | None:
-    """The stem of a content word, or None for stop words and tokens without letters."""
-    try:
-        return _stems[word]
-    except KeyError:
-        pass
-    global _stemmer
-    if _stemmer is None:
-        from nltk.stem.snowball import EnglishStemmer
-
-        _stemmer = EnglishStemmer()
-    base = word.replace("\u2019", "'")
-    head = base.split("'", 1)[0]
-    if base in stopwords() or head in stopwords() or not any(c.isalnum() for c in base):
-        result = None
-    elif any(c.isdigit() for c in base):
-        result = base  # numbers and codes are matched as written
-    else:
-        result = _stemmer.stem(head if base.endswith(("'s", "'")) else base)
-    if len(_stems) < 500_000:  # bound the cache in long-running processes
-        _stems[word] = result
-    return result
 
 
 # --------------------------------------------------------------------------- documents

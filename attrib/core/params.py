@@ -16,10 +16,10 @@ from attrib.errors import InputError, ParameterMismatchError
 #: winnowing tie-break, MinHash family and band keys. Bump it whenever any of them changes
 #: the value of a fingerprint, so that an index built by older code is recognised as
 #: incompatible instead of silently matching nothing.
-SCHEME_VERSION = 1
+SCHEME_VERSION = 2
 
 _MAX_SEED = 2**64 - 1
-_META_KEYS = ("k", "seed", "window", "permutations", "bands")
+_META_KEYS = ("k", "seed", "window", "permutations", "bands", "pairs")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,8 @@ class FingerprintParams:
     ``k``: shingle size in words. ``seed``: xxh3 seed of the shingle hashes (and the root
     of the MinHash permutation coefficients). ``window``: winnowing window ``w`` in
     shingles. ``permutations``: MinHash signature length. ``bands``: LSH bands; each band
-    has ``permutations // bands`` rows.
+    has ``permutations // bands`` rows. ``pairs``: window of the content-word pair
+    fingerprints (:mod:`attrib.core.pairs`), in content words; 0 stores none.
     """
 
     k: int = 5
@@ -37,6 +38,7 @@ class FingerprintParams:
     window: int = 4
     permutations: int = 128
     bands: int = 32
+    pairs: int = 3
 
     def __post_init__(self) -> None:
         for name in _META_KEYS:
@@ -62,6 +64,8 @@ class FingerprintParams:
                 f"bands must be in 1..permutations ({self.permutations}), got {self.bands}",
                 field="bands",
             )
+        if not 0 <= self.pairs <= 16:
+            raise InputError(f"pairs must be in 0..16, got {self.pairs}", field="pairs")
         if self.permutations % self.bands:
             raise InputError(
                 f"permutations ({self.permutations}) must be a multiple of bands ({self.bands})",
@@ -97,6 +101,7 @@ class FingerprintParams:
             "window": self.window,
             "permutations": self.permutations,
             "bands": self.bands,
+            "pairs": self.pairs,
             "rows": self.rows,
             "guarantee": self.guarantee,
         }

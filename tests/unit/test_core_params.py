@@ -33,6 +33,9 @@ def test_defaults():
         ({"bands": 0}, "bands"),
         ({"permutations": 128, "bands": 48}, "bands"),
         ({"permutations": 16, "bands": 32}, "bands"),
+        ({"pairs": -1}, "pairs"),
+        ({"pairs": 17}, "pairs"),
+        ({"pairs": 1.5}, "pairs"),
     ],
 )
 def test_validation_names_the_field(kwargs, field):
