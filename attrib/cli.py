@@ -48,7 +48,7 @@ def _progress(args: argparse.Namespace, **kwargs):
 def _params(args: argparse.Namespace):
     from attrib.core import FingerprintParams
 
-    given = {k: getattr(args, k) for k in ("k", "seed", "window", "permutations", "bands") if getattr(args, k, None) is not None}
+    given = {k: getattr(args, k) for k in ("k", "seed", "window", "permutations", "bands", "pairs") if getattr(args, k, None) is not None}
     return FingerprintParams(**given) if given else None
 
 
@@ -311,6 +311,10 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--window", type=int, help="winnowing window in shingles (default: 4)")
     group.add_argument("--permutations", type=int, help="MinHash permutations (default: 128)")
     group.add_argument("--bands", type=int, help="MinHash LSH bands (default: 32)")
+    group.add_argument(
+        "--pairs", type=int, metavar="N",
+        help="content-word pairs at most N content words apart, for finding rewrites and summaries (default: 3; 0 stores none)",
+    )
     group.add_argument("--seed", type=int, help="hash seed (default: 0)")
 
     init = sub.add_parser(

@@ -31,7 +31,8 @@ class CheckOptions:
     best does not, and alignment is the costly stage) and that share at least
     ``min_evidence`` fingerprints' worth of evidence, counted in fingerprints no other
     stored article has (the score floor is ``min_evidence * idf(df=1)``, so it means the
-    same in an archive of a thousand articles and of a million). One or two shared
+    same in an archive of a thousand articles and of a million; it counts fingerprints
+    and bands, not the content-word pairs that also rank candidates). One or two shared
     word 5-grams are what any two stories on one topic have ("the central bank said
     on"); aligning such candidates costs most of a scan's time and finds only topical
     look-alikes. ``min_coverage``: the
@@ -75,8 +76,9 @@ def retrieve(store: Store, document: Document, options: CheckOptions, stored: in
     ranked = store.candidates(document, limit=options.candidates, exclude=[document.id])
     if not ranked:
         return []
-    floor = max(options.relative_score * ranked[0].score, options.min_evidence * idf(1, stored))
-    return [c for c in ranked if c.score >= floor]
+    floor = options.relative_score * ranked[0].score
+    evidence_floor = options.min_evidence * idf(1, stored)
+    return [c for c in ranked if c.score >= floor and (c.score if c.evidence is None else c.evidence) >= evidence_floor]
 
 
 def align_candidates(article: Article, sources: Iterable[tuple[Candidate, Article]], options: CheckOptions) -> list[SourceMatch]:

@@ -82,8 +82,12 @@ class StoreContract:
         summary = index_articles(store, [replaced], overwrite=True)
         assert summary.updated == 1 and store.count() == 2
         assert store.get([original.id])[original.id].title == "new"
+        # The old fingerprints are gone (only incidental word pairs may still be shared)...
         ranked = store.candidates(prepare(Article(id="q", text=original.text), store.params), limit=5)
-        assert original.id not in [c.id for c in ranked[:1]]
+        assert all(c.evidence == 0 for c in ranked if c.id == original.id)
+        # ...and the new ones are in place.
+        ranked = store.candidates(prepare(Article(id="q", text=replaced.text), store.params), limit=5, exclude=[other.id])
+        assert ranked[0].id == original.id and ranked[0].evidence > 0
 
     def test_candidates_rank_the_source_first(self, store):
         articles = bbc_articles(40)
@@ -94,6 +98,38 @@ class StoreContract:
         ranked = store.candidates(prepare(copy, store.params), limit=5)
         assert ranked and ranked[0].id == source.id
         assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:]))
+
+    def test_a_shuffled_rewrite_is_found_by_its_word_pairs(self, store):
+        articles = bbc_articles(40)
+        index_articles(store, articles)
+        source = articles[23]
+        words = " ".join(source.text.split()[20:120]).split(" ")
+        # swap every other neighbouring pair of words: no word 5-gram survives
+        shuffled = [w for i in range(0, len(words) - 1, 2) for w in (words[i + 1], words[i])]
+        query = prepare(Article(id="q", text=" ".join(shuffled)), store.params)
+        ranked = store.candidates(query, limit=5)
+        assert ranked[0].id == source.id
+        assert ranked[0].evidence < 0.2 * ranked[0].score  # found by the pairs, not the fingerprints
+
+    def test_pair_scores_are_elasticsearch_bm25(self, store):
+        from collections import Counter
+
+        from attrib.store.base import PAIR_WEIGHT, bm25
+
+        articles = bbc_articles(12)
+        index_articles(store, articles)
+        documents = {a.id: Counter(prepare(a, store.params).pairs) for a in articles}
+        n = len(documents)
+        average = sum(sum(c.values()) for c in documents.values()) / n
+        query = prepare(Article(id="q", text=articles[3].text[:400] + " " + articles[7].text[-400:]), store.params)
+        wanted = set(query.pairs)
+        for candidate in store.candidates(query, limit=12):
+            counts = documents[candidate.id]
+            expected = sum(
+                bm25(counts[h], sum(counts.values()), average, sum(1 for c in documents.values() if h in c), n)
+                for h in wanted & set(counts)
+            )
+            assert candidate.score - candidate.evidence == pytest.approx(PAIR_WEIGHT * expected, rel=2e-3, abs=1e-4)
 
     def test_candidates_exclude_ids(self, store):
         articles = bbc_articles(10)

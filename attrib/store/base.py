@@ -1,11 +1,21 @@
 """The store protocol: what the pipeline needs from wherever articles live.
 
 Two stores implement it and pass one contract test suite: the embedded store (SQLite,
-the default, no server) and the Elasticsearch store. Both score candidates the same way:
-the sum, over the fingerprints a stored article shares with the query, of the
-fingerprint's inverse document frequency ``ln(1 + (N - df + 0.5) / (df + 0.5))`` (the
-BM25 IDF Elasticsearch itself uses). Rare fingerprints (names, numbers, unusual
-phrases) decide; boilerplate shared by many articles adds almost nothing.
+the default, no server) and the Elasticsearch store. Both score candidates the same way,
+as the sum of three parts:
+
+* **evidence**: over the winnowed fingerprints a stored article shares with the query,
+  the fingerprint's inverse document frequency ``ln(1 + (N - df + 0.5) / (df + 0.5))``
+  (the BM25 IDF Elasticsearch itself uses), plus :data:`BAND_BOOST` when a MinHash
+  band is shared. Rare fingerprints (names, numbers, unusual phrases) decide;
+  boilerplate shared by many articles adds almost nothing.
+* **pairs**: :data:`PAIR_WEIGHT` times the BM25 score (Elasticsearch's: ``k1`` 1.2, ``b``
+  0.75, document lengths quantised like Lucene's norms) of the content-word pairs shared
+  (:mod:`attrib.core.pairs`). They find rewrites, shuffles and summaries that share few
+  exact 5-grams; weighted at a quarter, they do not reorder verbatim sources.
+
+:attr:`Candidate.evidence` reports the first part alone: the check pipeline's floor for
+aligning a candidate is stated in it.
 """
 
 from __future__ import annotations
@@ -29,6 +39,15 @@ QUOTE_MIN_SHARE = 0.3
 
 BAND_BOOST = 5.0
 """Score added to a candidate that shares at least one MinHash band with the query."""
+
+PAIR_WEIGHT = 0.25
+"""Weight of the content-word pair BM25 score in a candidate's score."""
+
+MAX_PAIR_TERMS = 4096
+"""At most this many distinct content-word pairs of one query are sent to retrieval."""
+
+BM25_K1 = 1.2
+BM25_B = 0.75
 
 
 class WriteStatus(str, enum.Enum):
@@ -57,6 +76,8 @@ class Candidate:
     """How many of the query's fingerprints this article also has (None: the store cannot tell cheaply)."""
     band_match: bool | None = None
     """Whether it shares a MinHash band with the query (None: not reported by the store)."""
+    evidence: float | None = None
+    """The fingerprint and band part of ``score``, without the pair part (None: not reported)."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +156,48 @@ def idf(df: int, n: int) -> float:
 
 def min_shared_grams(grams: Sequence[int]) -> int:
     return max(1, math.ceil(QUOTE_MIN_SHARE * len(grams)))
+
+
+def _int4(i: int) -> int:
+    bits = i.bit_length()
+    if bits < 4:
+        return i
+    shift = bits - 4
+    return ((i >> shift) & 0x07) | ((shift + 1) << 3)
+
+
+def _from_int4(i: int) -> int:
+    bits, shift = i & 0x07, (i >> 3) - 1
+    return bits if shift == -1 else (bits | 0x08) << shift
+
+
+_FREE = 255 - _int4(2**31 - 1)  # small lengths are stored exactly
+
+
+def quantised_length(length: int) -> int:
+    """A field length as Lucene's norms keep it: exact up to 23, then with four
+    significant bits (a one-byte encoding), so BM25 here matches Elasticsearch's."""
+    if length < _FREE:
+        return length
+    return _FREE + _from_int4(_int4(length - _FREE))
+
+
+def bm25(tf: int, length: int, average: float, df: int, n: int) -> float:
+    """BM25 for one term as Elasticsearch scores it: IDF times
+    ``tf * (k1 + 1) / (tf + k1 * (1 - b + b * length / average))``, with ``length``
+    quantised like Lucene's norms."""
+    norm = BM25_K1 * (1 - BM25_B + BM25_B * quantised_length(length) / average)
+    return idf(df, n) * tf * (BM25_K1 + 1) / (tf + norm)
+
+
+def query_pairs(document: Document) -> list[int]:
+    """The distinct pair hashes sent to retrieval: all of them, or an even spread of
+    :data:`MAX_PAIR_TERMS` over a very long article."""
+    pairs = list(dict.fromkeys(document.pairs))
+    if len(pairs) <= MAX_PAIR_TERMS:
+        return pairs
+    step = len(pairs) / MAX_PAIR_TERMS
+    return [pairs[int(i * step)] for i in range(MAX_PAIR_TERMS)]
 
 
 def query_terms(document: Document) -> list[int]:

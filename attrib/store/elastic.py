@@ -25,13 +25,18 @@ from attrib.errors import ParameterMismatchError, StoreError, StoreUnavailableEr
 from attrib.store.base import (
     BAND_BOOST,
     MAX_QUERY_TERMS,
+    PAIR_WEIGHT,
     ArticleFilter,
     Candidate,
     WriteResult,
     WriteStatus,
     min_shared_grams,
+    query_pairs,
     query_terms,
 )
+
+PAIRS_QUERY = "pairs"
+"""Name of the content-word pair clause of the retrieval query."""
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
@@ -212,6 +217,7 @@ class ElasticsearchStore:
         source: dict[str, Any] = {k: v for k, v in article.to_dict().items() if k in _SOURCE_FIELDS}
         source["fp"] = document.terms
         source["bands"] = list(document.bands)
+        source["cp"] = " ".join(hash_term(h) for h in document.pairs)
         source["simhash"] = document.simhash
         source["shingles"] = document.shingle_count
         source["quotes"] = [
@@ -363,10 +369,15 @@ class ElasticsearchStore:
         return found[:limit]
 
     def candidate_query(self, query: Document, exclude: Collection[str] = ()) -> dict[str, Any]:
-        """The retrieval query: IDF-scored fingerprint terms plus a MinHash band bonus."""
+        """The retrieval query: IDF-scored fingerprint terms, a MinHash band bonus, and
+        BM25 over content-word pairs (named ``pairs``, so its share can be told apart)."""
         should: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
         if query.bands:
             should.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
+        pairs = query_pairs(query)
+        if pairs:
+            text = " ".join(hash_term(h) for h in pairs)
+            should.append({"match": {"cp": {"query": text, "boost": PAIR_WEIGHT, "_name": PAIRS_QUERY}}})
         body: dict[str, Any] = {"should": should, "minimum_should_match": 1}
         if exclude:
             body["must_not"] = [{"ids": {"values": list(exclude)}}]
@@ -375,7 +386,7 @@ class ElasticsearchStore:
     def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
         params = self.init()
         params.check_compatible(query.params, where=f"query and index {self.index}")
-        if limit <= 0 or (not query.fingerprints and not query.bands):
+        if limit <= 0 or (not query.fingerprints and not query.bands and not query.pairs):
             return []
         response = self._call(
             self.client.search,
@@ -384,11 +395,14 @@ class ElasticsearchStore:
             size=limit,
             source=False,
             track_total_hits=False,
+            include_named_queries_score=True,
         )
-        return [
-            Candidate(id=hit["_id"], score=float(hit["_score"]), shared=None, band_match=None)
-            for hit in response["hits"]["hits"]
-        ]
+        out = []
+        for hit in response["hits"]["hits"]:
+            score = float(hit["_score"])
+            pair_score = float((hit.get("matched_queries") or {}).get(PAIRS_QUERY, 0.0))
+            out.append(Candidate(id=hit["_id"], score=score, shared=None, band_match=None, evidence=max(0.0, score - pair_score)))
+        return out
 
 
 def _item_error(detail: dict[str, Any]) -> str:

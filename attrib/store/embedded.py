@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Collection, Iterable, Iterator, Sequence
 
@@ -21,12 +21,15 @@ from attrib.documents import Document
 from attrib.errors import ParameterMismatchError, StoreError
 from attrib.store.base import (
     BAND_BOOST,
+    PAIR_WEIGHT,
     ArticleFilter,
     Candidate,
     WriteResult,
     WriteStatus,
+    bm25,
     idf,
     min_shared_grams,
+    query_pairs,
     query_terms,
 )
 
@@ -48,6 +51,9 @@ CREATE INDEX IF NOT EXISTS articles_outlet ON articles(outlet, published_at);
 CREATE TABLE IF NOT EXISTS postings (hash INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (hash, doc)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS postings_doc ON postings(doc);
 CREATE TABLE IF NOT EXISTS bands (key TEXT NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pairs (hash INTEGER NOT NULL, doc INTEGER NOT NULL, tf INTEGER NOT NULL, PRIMARY KEY (hash, doc)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pairs_doc ON pairs(doc);
+CREATE TABLE IF NOT EXISTS pair_lengths (doc INTEGER PRIMARY KEY, length INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS bands_doc ON bands(doc);
 CREATE TABLE IF NOT EXISTS quotes (
     doc INTEGER NOT NULL, qi INTEGER NOT NULL,
@@ -166,6 +172,8 @@ class EmbeddedStore:
                     doc = existing[0]
                     conn.execute("DELETE FROM postings WHERE doc = ?", (doc,))
                     conn.execute("DELETE FROM bands WHERE doc = ?", (doc,))
+                    conn.execute("DELETE FROM pairs WHERE doc = ?", (doc,))
+                    conn.execute("DELETE FROM pair_lengths WHERE doc = ?", (doc,))
                     conn.execute("DELETE FROM quotes WHERE doc = ?", (doc,))
                     conn.execute("DELETE FROM quote_grams WHERE doc = ?", (doc,))
                     conn.execute(
@@ -184,6 +192,9 @@ class EmbeddedStore:
                     status = WriteStatus.CREATED
                 conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", ((h, doc) for h in document.fingerprints))
                 conn.executemany("INSERT OR IGNORE INTO bands VALUES (?, ?)", ((b, doc) for b in document.bands))
+                if document.pairs:
+                    conn.executemany("INSERT INTO pairs VALUES (?, ?, ?)", ((h, doc, tf) for h, tf in Counter(document.pairs).items()))
+                    conn.execute("INSERT INTO pair_lengths VALUES (?, ?)", (doc, len(document.pairs)))
                 for qi, quote in enumerate(document.quotes):
                     conn.execute(
                         "INSERT INTO quotes VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -261,6 +272,9 @@ class EmbeddedStore:
             banded.update(doc for (doc,) in conn.execute(f"SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", chunk))
         for doc in banded:
             scores[doc] += BAND_BOOST
+        evidence = dict(scores)
+        for doc, score in _pair_scores(conn, query_pairs(query)).items():
+            scores[doc] += PAIR_WEIGHT * score
         if not scores:
             return []
         docs = list(scores)
@@ -271,10 +285,43 @@ class EmbeddedStore:
             ids.update(conn.execute(f"SELECT doc, id FROM articles WHERE doc IN ({marks})", chunk).fetchall())
         excluded = set(exclude)
         ranked = sorted(
-            (Candidate(ids[doc], score, shared.get(doc, 0), doc in banded) for doc, score in scores.items() if ids[doc] not in excluded),
+            (
+                Candidate(ids[doc], score, shared.get(doc, 0), doc in banded, evidence.get(doc, 0.0))
+                for doc, score in scores.items()
+                if ids[doc] not in excluded
+            ),
             key=lambda c: (-c.score, c.id),
         )
         return ranked[:limit]
+
+
+def _pair_scores(conn: sqlite3.Connection, pairs: Sequence[int]) -> dict[int, float]:
+    """BM25 of the stored articles sharing content-word pairs with the query, as Lucene
+    scores a text field: N and the average length over the articles that have pairs."""
+    if not pairs:
+        return {}
+    n, total = conn.execute("SELECT COUNT(*), COALESCE(SUM(length), 0) FROM pair_lengths").fetchone()
+    if n == 0:
+        return {}
+    average = total / n
+    postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for start in range(0, len(pairs), _SQL_VARS):
+        chunk = list(pairs[start : start + _SQL_VARS])
+        marks = ",".join("?" * len(chunk))
+        for h, doc, tf in conn.execute(f"SELECT hash, doc, tf FROM pairs WHERE hash IN ({marks})", chunk):
+            postings[h].append((doc, tf))
+    docs = sorted({doc for found in postings.values() for doc, _ in found})
+    lengths: dict[int, int] = {}
+    for start in range(0, len(docs), _SQL_VARS):
+        chunk = docs[start : start + _SQL_VARS]
+        marks = ",".join("?" * len(chunk))
+        lengths.update(conn.execute(f"SELECT doc, length FROM pair_lengths WHERE doc IN ({marks})", chunk).fetchall())
+    scores: dict[int, float] = defaultdict(float)
+    for found in postings.values():
+        df = len(found)
+        for doc, tf in found:
+            scores[doc] += bm25(tf, lengths[doc], average, df, n)
+    return scores
 
 
 def _find_quotes(store: "EmbeddedStore", grams: Sequence[int], exclude: Collection[str], limit: int) -> list[QuoteOccurrence]:

@@ -90,6 +90,15 @@ def test_init_refuses_other_parameters(env, capsys):
     assert len(err.splitlines()) == 1
 
 
+def test_init_pairs_window(env, capsys):
+    assert main(["init", "--pairs", "99"]) == 2
+    assert capsys.readouterr().err.strip() == "attrib: pairs must be in 0..16, got 99"
+    assert main(["init", "--pairs", "2"]) == 0
+    assert "pairs=2" in capsys.readouterr().out
+    assert main(["init", "--pairs", "3"]) == 1
+    assert "different fingerprint parameters" in capsys.readouterr().err
+
+
 def test_unreachable_cluster_is_one_line(env, capsys):
     source = write_jsonl(env / "in.jsonl", [GOOD])
     assert main(["index", str(source), "--es-url", "http://127.0.0.1:9", "--no-progress"]) == 3
