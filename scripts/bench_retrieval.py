@@ -7,6 +7,7 @@ PAN document with at least one plagiarism case is a query; three methods rank th
 haystack for it:
 
 * ``attrib``: :meth:`ElasticsearchStore.candidates` (the product, as shipped);
+* ``attrib-pairs``: the same with the opt-in content-word pairs (``attrib init --pairs 3``);
 * ``mlt``: Elasticsearch ``more_like_this`` over the same texts in a plain index whose
   ``text`` field uses the standard analyzer with English stop words, tuned for this task (see ``MLT_QUERY`` and
   docs/BENCHMARKS.md for what was tried);
@@ -52,6 +53,7 @@ from benchlib import cluster as local_cluster  # noqa: E402
 from benchlib import percentile  # noqa: E402
 from attrib.article import Article  # noqa: E402
 from attrib.config import Config  # noqa: E402
+from attrib.core import FingerprintParams  # noqa: E402
 from attrib.corpora import bbc, reuters  # noqa: E402
 from attrib.documents import prepare  # noqa: E402
 from attrib.indexing import index_articles  # noqa: E402
@@ -172,8 +174,9 @@ def _es_size(client, index: str) -> int:
 class AttribMethod(Method):
     name = "attrib"
 
-    def __init__(self, es_url: str, prefix: str):
-        self.store = ElasticsearchStore(Config(es_url=es_url, index=prefix, es_request_timeout=120))
+    def __init__(self, es_url: str, prefix: str, pairs: int = 0):
+        params = FingerprintParams(pairs=pairs)
+        self.store = ElasticsearchStore(Config(es_url=es_url, index=f"{prefix}-p{pairs}", es_request_timeout=120), params)
 
     def index(self, articles):
         summary = index_articles(self.store, articles)
@@ -468,12 +471,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--es-url", help="an existing Elasticsearch 8 cluster; without it scripts/es-local is started on a free port and stopped after")
     parser.add_argument("--heap", default="2g", help="heap of the local cluster when one is started (default 2g)")
     parser.add_argument("--limit", type=int, help="only this many suspicious documents (a stratified sample), for quick runs; the haystack stays whole")
-    parser.add_argument("--methods", default="attrib,mlt,minhash", help="comma-separated subset of attrib,mlt,minhash")
+    parser.add_argument("--methods", default="attrib,mlt,minhash", help="comma-separated subset of attrib,attrib-pairs,mlt,minhash (default: attrib,mlt,minhash)")
     parser.add_argument("--output", type=Path, help="write every figure as JSON here")
     args = parser.parse_args(argv)
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = set(methods) - {"attrib", "mlt", "minhash"}
+    unknown = set(methods) - {"attrib", "attrib-pairs", "mlt", "minhash"}
     if unknown:
         parser.error(f"unknown method(s): {', '.join(sorted(unknown))}")
     if not (args.data / "pan13-train" / "truth.jsonl").is_file():
@@ -487,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     cluster = None
     es_url = args.es_url
-    if es_url is None and {"attrib", "mlt"} & set(methods):
+    if es_url is None and {"attrib", "attrib-pairs", "mlt"} & set(methods):
         cluster = local_cluster(None, heap=args.heap)
         es_url = cluster.__enter__()
         print(f"started a local Elasticsearch at {es_url}", file=sys.stderr)
@@ -500,6 +503,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in methods:
             method: Method = {
                 "attrib": lambda: AttribMethod(es_url, prefix),
+                "attrib-pairs": lambda: AttribMethod(es_url, prefix, pairs=3),
                 "mlt": lambda: MoreLikeThisMethod(es_url, prefix),
                 "minhash": lambda: MinHashMethod(),
             }[name]()

@@ -99,31 +99,37 @@ class StoreContract:
         assert ranked and ranked[0].id == source.id
         assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:]))
 
-    def test_a_shuffled_rewrite_is_found_by_its_word_pairs(self, store):
+    @pytest.fixture
+    def pair_store(self, make_store):
+        store = make_store(FingerprintParams(pairs=3))
+        yield store
+        store.close()
+
+    def test_a_shuffled_rewrite_is_found_by_its_word_pairs(self, pair_store):
         articles = bbc_articles(40)
-        index_articles(store, articles)
+        index_articles(pair_store, articles)
         source = articles[23]
         words = " ".join(source.text.split()[20:120]).split(" ")
         # swap every other neighbouring pair of words: no word 5-gram survives
-        shuffled = [w for i in range(0, len(words) - 1, 2) for w in (words[i + 1], words[i])]
-        query = prepare(Article(id="q", text=" ".join(shuffled)), store.params)
-        ranked = store.candidates(query, limit=5)
+        shuffled = Article(id="q", text=" ".join(w for i in range(0, len(words) - 1, 2) for w in (words[i + 1], words[i])))
+        ranked = pair_store.candidates(prepare(shuffled, pair_store.params), limit=5)
         assert ranked[0].id == source.id
         assert ranked[0].evidence < 0.2 * ranked[0].score  # found by the pairs, not the fingerprints
+        assert FingerprintParams() == FingerprintParams(pairs=0)  # ...which are opt-in
 
-    def test_pair_scores_are_elasticsearch_bm25(self, store):
+    def test_pair_scores_are_elasticsearch_bm25(self, pair_store):
         from collections import Counter
 
         from attrib.store.base import PAIR_WEIGHT, bm25
 
         articles = bbc_articles(12)
-        index_articles(store, articles)
-        documents = {a.id: Counter(prepare(a, store.params).pairs) for a in articles}
+        index_articles(pair_store, articles)
+        documents = {a.id: Counter(prepare(a, pair_store.params).pairs) for a in articles}
         n = len(documents)
         average = sum(sum(c.values()) for c in documents.values()) / n
-        query = prepare(Article(id="q", text=articles[3].text[:400] + " " + articles[7].text[-400:]), store.params)
+        query = prepare(Article(id="q", text=articles[3].text[:400] + " " + articles[7].text[-400:]), pair_store.params)
         wanted = set(query.pairs)
-        for candidate in store.candidates(query, limit=12):
+        for candidate in pair_store.candidates(query, limit=12):
             counts = documents[candidate.id]
             expected = sum(
                 bm25(counts[h], sum(counts.values()), average, sum(1 for c in documents.values() if h in c), n)

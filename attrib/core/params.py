@@ -16,10 +16,10 @@ from attrib.errors import InputError, ParameterMismatchError
 #: winnowing tie-break, MinHash family and band keys. Bump it whenever any of them changes
 #: the value of a fingerprint, so that an index built by older code is recognised as
 #: incompatible instead of silently matching nothing.
-SCHEME_VERSION = 2
+SCHEME_VERSION = 1
 
 _MAX_SEED = 2**64 - 1
-_META_KEYS = ("k", "seed", "window", "permutations", "bands", "pairs")
+_META_KEYS = ("k", "seed", "window", "permutations", "bands")
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,10 @@ class FingerprintParams:
     of the MinHash permutation coefficients). ``window``: winnowing window ``w`` in
     shingles. ``permutations``: MinHash signature length. ``bands``: LSH bands; each band
     has ``permutations // bands`` rows. ``pairs``: window of the content-word pair
-    fingerprints (:mod:`attrib.core.pairs`), in content words; 0 stores none.
+    fingerprints (:mod:`attrib.core.pairs`), in content words; 0 (the default) stores
+    none. Pairs find rewrites and summaries that share few 5-grams, at a cost in index
+    size and query time (docs/BENCHMARKS.md); metadata written before they existed
+    reads as 0.
     """
 
     k: int = 5
@@ -38,10 +41,10 @@ class FingerprintParams:
     window: int = 4
     permutations: int = 128
     bands: int = 32
-    pairs: int = 3
+    pairs: int = 0
 
     def __post_init__(self) -> None:
-        for name in _META_KEYS:
+        for name in (*_META_KEYS, "pairs"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int):
                 raise InputError(
@@ -126,7 +129,7 @@ class FingerprintParams:
             raise InputError(
                 f"fingerprint metadata lacks {', '.join(missing)}", field=missing[0]
             )
-        return cls(**{key: d[key] for key in _META_KEYS})
+        return cls(**{key: d[key] for key in _META_KEYS}, pairs=d.get("pairs", 0))
 
     def check_compatible(self, other: object, where: str = "fingerprints") -> None:
         """Raise :class:`ParameterMismatchError` unless ``other`` equals these parameters.

@@ -217,7 +217,8 @@ class ElasticsearchStore:
         source: dict[str, Any] = {k: v for k, v in article.to_dict().items() if k in _SOURCE_FIELDS}
         source["fp"] = document.terms
         source["bands"] = list(document.bands)
-        source["cp"] = " ".join(hash_term(h) for h in document.pairs)
+        if document.pairs:  # only in indexes made with pairs (older mappings lack the field)
+            source["cp"] = " ".join(hash_term(h) for h in document.pairs)
         source["simhash"] = document.simhash
         source["shingles"] = document.shingle_count
         source["quotes"] = [

@@ -83,3 +83,10 @@ def test_check_compatible():
 def test_frozen():
     with pytest.raises(AttributeError):
         FingerprintParams().k = 3  # type: ignore[misc]
+
+
+def test_metadata_from_before_pairs_reads_as_no_pairs():
+    meta = FingerprintParams().to_meta()
+    del meta["pairs"]
+    assert FingerprintParams.from_meta(meta) == FingerprintParams(pairs=0)
+    assert FingerprintParams.from_meta(FingerprintParams(pairs=3).to_meta()).pairs == 3
