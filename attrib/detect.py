@@ -207,12 +207,12 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
         clock = now
 
     params = store.init()
-    stored = store.count()
-    if stored == 0:
+    archive_size = store.count()
+    if archive_size == 0:
         raise StoreError("the store holds no articles yet: index an archive first (attrib index PATH)")
     document = prepare(article, params, quotes=False)
     lap("fingerprint")
-    candidates = retrieve(store, document, options, stored)
+    candidates = retrieve(store, document, options, archive_size)
     lap("candidates")
     stored = store.get([c.id for c in candidates])
     lap("fetch")

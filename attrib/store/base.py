@@ -2,7 +2,7 @@
 
 Two stores implement it and pass one contract test suite: the embedded store (SQLite,
 the default, no server) and the Elasticsearch store. Both score candidates the same way,
-as the sum of three parts:
+as the sum of two parts:
 
 * **evidence**: over the winnowed fingerprints a stored article shares with the query,
   the fingerprint's inverse document frequency ``ln(1 + (N - df + 0.5) / (df + 0.5))``
