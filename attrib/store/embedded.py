@@ -37,6 +37,14 @@ SCHEMA_VERSION = 1
 _BATCH = 500
 _SQL_VARS = 900  # below SQLite's default limit on bound variables
 
+
+def _select_in(conn: sqlite3.Connection, sql: str, values: Sequence) -> Iterator[tuple]:
+    """Rows of ``sql``, whose ``{marks}`` stands for a list of values, over ``values`` in
+    chunks that stay under SQLite's limit on bound variables."""
+    for start in range(0, len(values), _SQL_VARS):
+        chunk = list(values[start : start + _SQL_VARS])
+        yield from conn.execute(sql.format(marks=",".join("?" * len(chunk))), chunk)
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
@@ -215,13 +223,8 @@ class EmbeddedStore:
         conn = self._connect()
         found: dict[str, Article] = {}
         unique = list(dict.fromkeys(ids))
-        for start in range(0, len(unique), _SQL_VARS):
-            chunk = unique[start : start + _SQL_VARS]
-            marks = ",".join("?" * len(chunk))
-            for row in conn.execute(
-                f"SELECT id, text, title, outlet, url, published_at, lang FROM articles WHERE id IN ({marks})", chunk
-            ):
-                found[row[0]] = _article(row)
+        for row in _select_in(conn, "SELECT id, text, title, outlet, url, published_at, lang FROM articles WHERE id IN ({marks})", unique):
+            found[row[0]] = _article(row)
         return found
 
     def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
@@ -251,12 +254,8 @@ class EmbeddedStore:
         if n == 0 or limit <= 0:
             return []
         postings: dict[int, list[int]] = defaultdict(list)
-        hashes = query_terms(query)
-        for start in range(0, len(hashes), _SQL_VARS):
-            chunk = hashes[start : start + _SQL_VARS]
-            marks = ",".join("?" * len(chunk))
-            for h, doc in conn.execute(f"SELECT hash, doc FROM postings WHERE hash IN ({marks})", chunk):
-                postings[h].append(doc)
+        for h, doc in _select_in(conn, "SELECT hash, doc FROM postings WHERE hash IN ({marks})", query_terms(query)):
+            postings[h].append(doc)
         scores: dict[int, float] = defaultdict(float)
         shared: dict[int, int] = defaultdict(int)
         for docs in postings.values():
@@ -264,12 +263,7 @@ class EmbeddedStore:
             for doc in docs:
                 scores[doc] += weight
                 shared[doc] += 1
-        banded: set[int] = set()
-        bands = list(query.bands)
-        for start in range(0, len(bands), _SQL_VARS):
-            chunk = bands[start : start + _SQL_VARS]
-            marks = ",".join("?" * len(chunk))
-            banded.update(doc for (doc,) in conn.execute(f"SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", chunk))
+        banded = {doc for (doc,) in _select_in(conn, "SELECT DISTINCT doc FROM bands WHERE key IN ({marks})", query.bands)}
         for doc in banded:
             scores[doc] += BAND_BOOST
         evidence = dict(scores)
@@ -277,12 +271,7 @@ class EmbeddedStore:
             scores[doc] += PAIR_WEIGHT * score
         if not scores:
             return []
-        docs = list(scores)
-        ids: dict[int, str] = {}
-        for start in range(0, len(docs), _SQL_VARS):
-            chunk = docs[start : start + _SQL_VARS]
-            marks = ",".join("?" * len(chunk))
-            ids.update(conn.execute(f"SELECT doc, id FROM articles WHERE doc IN ({marks})", chunk).fetchall())
+        ids = dict(_select_in(conn, "SELECT doc, id FROM articles WHERE doc IN ({marks})", list(scores)))
         excluded = set(exclude)
         ranked = sorted(
             (
@@ -305,17 +294,10 @@ def _pair_scores(conn: sqlite3.Connection, pairs: Sequence[int]) -> dict[int, fl
         return {}
     average = total / n
     postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for start in range(0, len(pairs), _SQL_VARS):
-        chunk = list(pairs[start : start + _SQL_VARS])
-        marks = ",".join("?" * len(chunk))
-        for h, doc, tf in conn.execute(f"SELECT hash, doc, tf FROM pairs WHERE hash IN ({marks})", chunk):
-            postings[h].append((doc, tf))
+    for h, doc, tf in _select_in(conn, "SELECT hash, doc, tf FROM pairs WHERE hash IN ({marks})", pairs):
+        postings[h].append((doc, tf))
     docs = sorted({doc for found in postings.values() for doc, _ in found})
-    lengths: dict[int, int] = {}
-    for start in range(0, len(docs), _SQL_VARS):
-        chunk = docs[start : start + _SQL_VARS]
-        marks = ",".join("?" * len(chunk))
-        lengths.update(conn.execute(f"SELECT doc, length FROM pair_lengths WHERE doc IN ({marks})", chunk).fetchall())
+    lengths = dict(_select_in(conn, "SELECT doc, length FROM pair_lengths WHERE doc IN ({marks})", docs))
     scores: dict[int, float] = defaultdict(float)
     for found in postings.values():
         df = len(found)
