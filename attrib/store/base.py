@@ -190,21 +190,20 @@ def bm25(tf: int, length: int, average: float, df: int, n: int) -> float:
     return idf(df, n) * tf * (BM25_K1 + 1) / (tf + norm)
 
 
+def _spread(items: list[int], cap: int) -> list[int]:
+    """All of ``items``, or ``cap`` of them evenly spread over the list (over a very long
+    article, so that every part of it still takes part in retrieval)."""
+    if len(items) <= cap:
+        return items
+    step = len(items) / cap
+    return [items[int(i * step)] for i in range(cap)]
+
+
 def query_pairs(document: Document) -> list[int]:
-    """The distinct pair hashes sent to retrieval: all of them, or an even spread of
-    :data:`MAX_PAIR_TERMS` over a very long article."""
-    pairs = list(dict.fromkeys(document.pairs))
-    if len(pairs) <= MAX_PAIR_TERMS:
-        return pairs
-    step = len(pairs) / MAX_PAIR_TERMS
-    return [pairs[int(i * step)] for i in range(MAX_PAIR_TERMS)]
+    """The distinct pair hashes sent to retrieval, at most :data:`MAX_PAIR_TERMS`."""
+    return _spread(list(dict.fromkeys(document.pairs)), MAX_PAIR_TERMS)
 
 
 def query_terms(document: Document) -> list[int]:
-    """The query fingerprints sent to retrieval: all of them, or an even spread of
-    :data:`MAX_QUERY_TERMS` over a very long article."""
-    hashes = list(document.fingerprints)
-    if len(hashes) <= MAX_QUERY_TERMS:
-        return hashes
-    step = len(hashes) / MAX_QUERY_TERMS
-    return [hashes[int(i * step)] for i in range(MAX_QUERY_TERMS)]
+    """The query fingerprints sent to retrieval, at most :data:`MAX_QUERY_TERMS`."""
+    return _spread(list(document.fingerprints), MAX_QUERY_TERMS)
