@@ -3,8 +3,9 @@
 
 Same task and evaluation as ``bench_retrieval.py`` (PAN 2013 training queries against
 PAN sources + BBC + Reuters, per obfuscation type), but the ranking is computed in
-memory from one candidate fingerprint field: every unordered pair of content words
-(stop words dropped, Snowball stems) at most ``--window`` content words apart,
+memory from one fingerprint field, the content-word pairs of :mod:`attrib.core.pairs`
+(what ``attrib init --pairs N`` stores): every unordered pair of content words (stop
+words dropped, Snowball stems) at most ``--window`` content words apart,
 scored with BM25 (``k1`` 1.2, ``--b`` length normalisation; ``--b -1`` scores the IDF
 alone, as attrib's keyword fingerprint fields do). Word pairs survive what breaks
 word 5-grams (shuffled, inserted and replaced words, summaries that keep the source's
@@ -37,19 +38,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 import bench_retrieval as bench  # noqa: E402
-from attrib.core.align import _stem  # noqa: E402
-from attrib.core.normalise import token_columns  # noqa: E402
+from attrib.core.pairs import content_pairs  # noqa: E402
 
 K1 = 1.2
-
-
-def pair_terms(text: str, window: int) -> list[int]:
-    stems = [s for s in (_stem(w) for w in token_columns(text)[0]) if s is not None]
-    out = []
-    for i, a in enumerate(stems):
-        for b in stems[i + 1 : i + 1 + window]:
-            out.append(hash((a, b) if a < b else (b, a)))
-    return out
 
 
 class PairIndex:
@@ -58,7 +49,7 @@ class PairIndex:
         postings: dict[int, list[tuple[int, int]]] = defaultdict(list)
         self.length = np.zeros(len(ids))
         for doc, text in enumerate(tqdm(texts, desc="index", unit="doc")):
-            counts = Counter(pair_terms(text, window))
+            counts = Counter(content_pairs(text, window))
             self.length[doc] = sum(counts.values())
             for term, tf in counts.items():
                 postings[term].append((doc, tf))
@@ -76,7 +67,7 @@ class PairIndex:
     def scores(self, text: str) -> np.ndarray:
         n = len(self.ids)
         scores = np.zeros(n)
-        for term in set(pair_terms(text, self.window)):
+        for term in set(content_pairs(text, self.window)):
             found = self.postings.get(term)
             if found is None:
                 continue
