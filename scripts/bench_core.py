@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
 import sys
 import time
@@ -26,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from attrib.core import FingerprintParams, fingerprint  # noqa: E402
+from attrib.corpora import reuters  # noqa: E402
 
 
 def load_bbc(data: Path) -> list[str]:
@@ -36,16 +36,6 @@ def load_bbc(data: Path) -> list[str]:
             texts.append(raw.decode("utf-8"))
         except UnicodeDecodeError:
             texts.append(raw.decode("latin-1"))  # bbc/sport/199.txt
-    return texts
-
-
-def load_reuters(data: Path) -> list[str]:
-    texts = []
-    with open(data / "reuters21578" / "reuters21578.jsonl", encoding="utf-8") as f:
-        for line in f:
-            body = json.loads(line).get("body") or ""
-            if body.strip():
-                texts.append(body)
     return texts
 
 
@@ -107,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     try:
-        corpora = {"bbc": load_bbc(args.data), "reuters": load_reuters(args.data)}
+        corpora = {"bbc": load_bbc(args.data), "reuters": [a.text for a in reuters(args.data)]}
     except OSError as e:
         print(f"bench_core: cannot read data under {args.data}: {e}", file=sys.stderr)
         return 2

@@ -29,15 +29,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "attrib" / "core" / "data" / "punkt_news.json"
+sys.path.insert(0, str(ROOT))
 
 
 def corpus(data: Path) -> list[str]:
-    texts = []
-    with open(data / "reuters21578" / "reuters21578.jsonl", encoding="utf-8") as f:
-        for line in f:
-            body = json.loads(line).get("body") or ""
-            if body.strip():
-                texts.append(body)
+    from attrib.corpora import reuters
+
+    texts = [article.text for article in reuters(data)]
     for path in sorted((data / "bbc").glob("*/*.txt")):
         raw = path.read_bytes()
         try:
