@@ -61,6 +61,8 @@ from attrib.store.elastic import ElasticsearchStore  # noqa: E402
 
 DEPTH = 100
 WARMUP = 20
+JUDGE_DEPTH = 20
+"""How deep into each ranking the aligner judge looks (``--align-judge``)."""
 TYPES = ("none", "random", "translation-chain", "summary")
 _TYPE_NAMES = {"translation": "translation-chain"}
 
@@ -375,8 +377,116 @@ class UnlabelledSource:
         return verdict
 
 
+class AlignedSource:
+    """Whether attrib's aligner (:func:`attrib.core.align.align`, default parameters)
+    finds at least one copied passage between a query and a haystack document.
+
+    A second, stronger reading of "unlabelled source" for the third table. It is attrib's
+    own detector, so it is reported beside the independent :class:`UnlabelledSource`
+    test, never instead of it; :func:`calibrate` measures both on PAN's labelled pairs
+    (how many true sources each recognises) and on its certified no-plagiarism pairs
+    (how often each fires on a topically related document that is not a source).
+    """
+
+    def __init__(self, texts: Callable[[str], str], lazy: bool = True):
+        self.texts = texts
+        self.lazy = lazy
+        """Align pairs nobody judged in advance when asked; if False they count as not sources."""
+        self._verdict: dict[tuple[str, str], bool] = {}
+
+    def judge(self, pairs: list[tuple[str, str]], workers: int = 2, desc: str = "aligning") -> None:
+        """Align many (query, document) pairs in advance, in ``workers`` processes."""
+        import multiprocessing
+
+        from tqdm import tqdm
+
+        global _JUDGE_TEXTS
+        todo = [p for p in dict.fromkeys(pairs) if p not in self._verdict]
+        if not todo:
+            return
+        _JUDGE_TEXTS = self.texts
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            for pair, verdict in tqdm(pool.imap_unordered(_align_pair, todo, chunksize=16), total=len(todo), desc=desc, unit="pair", file=sys.stderr):
+                self._verdict[pair] = verdict
+
+    def shares(self, query: str, doc: str) -> bool:
+        key = (query, doc)
+        verdict = self._verdict.get(key)
+        if verdict is None:
+            if not self.lazy:
+                return False
+            verdict = _align_pair(key, self.texts)[1]
+            self._verdict[key] = verdict
+        return verdict
+
+
+_JUDGE_TEXTS: Callable[[str], str] | None = None
+
+
+def _align_pair(pair: tuple[str, str], texts: Callable[[str], str] | None = None) -> tuple[tuple[str, str], bool]:
+    from attrib.core.align import AlignParams, align
+
+    texts = texts or _JUDGE_TEXTS
+    return pair, bool(align(texts(pair[0]), texts(pair[1]), AlignParams()))
+
+
+class AnyOf:
+    """A document is a source if any of the judges says so."""
+
+    def __init__(self, *judges):
+        self.judges = judges
+
+    def shares(self, query: str, doc: str) -> bool:
+        return any(judge.shares(query, doc) for judge in self.judges)
+
+
+def calibrate(data: Path, judges: dict[str, Callable[[Callable[[str], str]], object]], per_type: int | None = None, seed: int = 13) -> dict[str, dict[str, float]]:
+    """How far each unlabelled-source judge can be trusted, on PAN's own truth.
+
+    Sensitivity: the share of LABELLED (suspicious, source) pairs of each obfuscation type
+    that the judge recognises; an unlabelled source is made the same way, so this is also
+    the share of unlabelled sources the evaluation can skip. False fires: the share of
+    the 1,000 ``01-no-plagiarism`` pairs (a suspicious document with no plagiarism and a
+    source document PAN paired with it, typically on the same topic) the judge calls a
+    source. ``per_type`` samples that many pairs of each type (all by default).
+    """
+    pan = data / "pan13-train"
+    labelled: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    negatives: list[tuple[str, str]] = []
+    with open(pan / "truth.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            pair = (pan_id(row["susp_path"]), pan_id(row["src_path"]))
+            if row["cases"]:
+                kind = row["cases"][0].get("obfuscation") or row["cases"][0].get("type")
+                labelled[_TYPE_NAMES.get(kind, kind)].append(pair)
+            elif row["subset"] == "01-no-plagiarism":
+                negatives.append(pair)
+    rng = random.Random(seed)
+    if per_type is not None:
+        labelled = {k: rng.sample(v, min(per_type, len(v))) for k, v in labelled.items()}
+        negatives = rng.sample(negatives, min(per_type, len(negatives)))
+    cache: dict[str, str] = {}
+
+    def text(doc: str) -> str:
+        if doc not in cache:
+            cache[doc] = (pan / (doc.removeprefix("pan13/") + ".txt")).read_text(encoding="utf-8")
+        return cache[doc]
+
+    out: dict[str, dict[str, float]] = {}
+    for name, make in judges.items():
+        judge = make(text)
+        if isinstance(judge, AlignedSource):
+            judge.judge([p for pairs in labelled.values() for p in pairs] + negatives, desc=f"calibrating {name}")
+        row = {kind: sum(judge.shares(q, d) for q, d in labelled[kind]) / len(labelled[kind]) for kind in TYPES if labelled.get(kind)}
+        row["false_fires"] = sum(judge.shares(q, d) for q, d in negatives) / len(negatives)
+        row["negatives"] = len(negatives)
+        out[name] = row
+    return out
+
+
 def evaluate(
-    task: Task, rankings: dict[str, list[str]], latencies: dict[str, float], overlap: UnlabelledSource | None = None
+    task: Task, rankings: dict[str, list[str]], latencies: dict[str, float], overlap: UnlabelledSource | AnyOf | None = None
 ) -> dict[str, dict]:
     """Figures per obfuscation type. Without ``overlap``, only labelled sources are skipped
     when ranking a pair's source; with it, unlabelled sources (see :class:`UnlabelledSource`) are skipped too."""
@@ -452,6 +562,14 @@ def table(results: dict[str, dict], key: str = "by_type") -> str:
     return "\n".join(lines)
 
 
+def calibration_table(calibration: dict[str, dict[str, float]]) -> str:
+    lines = ["| judge | " + " | ".join(TYPES) + " | no-plagiarism pairs called sources |", "|---|" + "---:|" * (len(TYPES) + 1)]
+    for name, row in calibration.items():
+        cells = " | ".join(f"{row[kind]:.3f}" if kind in row else "-" for kind in TYPES)
+        lines.append(f"| {name} | {cells} | {row['false_fires']:.3f} of {row['negatives']} |")
+    return "\n".join(lines)
+
+
 def machine() -> dict[str, str]:
     info = {"python": platform.python_version(), "nproc": str(os.cpu_count())}
     try:
@@ -472,6 +590,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--heap", default="2g", help="heap of the local cluster when one is started (default 2g)")
     parser.add_argument("--limit", type=int, help="only this many suspicious documents (a stratified sample), for quick runs; the haystack stays whole")
     parser.add_argument("--methods", default="attrib,mlt,minhash", help="comma-separated subset of attrib,attrib-pairs,mlt,minhash (default: attrib,mlt,minhash)")
+    parser.add_argument(
+        "--align-judge", action="store_true",
+        help="also print a third table in which documents attrib's aligner finds a copied passage in (among each "
+        "method's first %d) count as unlabelled sources too, and calibrate both judges on PAN's labelled and "
+        "no-plagiarism pairs (adds about 10 minutes on 2 cores)" % JUDGE_DEPTH,
+    )
     parser.add_argument("--output", type=Path, help="write every figure as JSON here")
     args = parser.parse_args(argv)
 
@@ -499,6 +623,7 @@ def main(argv: list[str] | None = None) -> int:
     texts.update(task.queries)
     overlap = UnlabelledSource(texts.__getitem__)
     results: dict[str, dict] = {}
+    ranked: dict[str, tuple[dict[str, list[str]], dict[str, float]]] = {}
     try:
         for name in methods:
             method: Method = {
@@ -514,6 +639,7 @@ def main(argv: list[str] | None = None) -> int:
                 size, note = method.size()
                 print(f"{name}: indexed in {seconds:.1f} s, {size / 1e6:.1f} MB", file=sys.stderr)
                 rankings, latencies = run_queries(method, task.queries)
+                ranked[name] = (rankings, latencies)
                 results[name] = {
                     "index_seconds": seconds,
                     "articles_per_second": len(task.haystack) / seconds,
@@ -528,11 +654,31 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if cluster is not None:
             cluster.__exit__(None, None, None)
+    calibration = None
+    if args.align_judge:
+        aligned = AlignedSource(texts.__getitem__, lazy=False)
+        todo = [
+            (susp, doc)
+            for rankings, _ in ranked.values()
+            for susp, ranking in rankings.items()
+            for doc in ranking[:JUDGE_DEPTH]
+            if doc not in task.truth[susp] and not overlap.shares(susp, doc)
+        ]
+        aligned.judge(todo, desc="judging with the aligner")
+        both = AnyOf(overlap, aligned)
+        for name, (rankings, latencies) in ranked.items():
+            results[name]["by_type_aligner_too"] = evaluate(task, rankings, latencies, both)
+        calibration = calibrate(args.data, {"window test": UnlabelledSource, "attrib aligner": AlignedSource})
     elapsed = time.perf_counter() - started
     print("Unlabelled sources skipped (see UnlabelledSource):\n")
     print(table(results))
     print("\nPAN labels only:\n")
     print(table(results, "by_type_labels_only"))
+    if calibration is not None:
+        print(f"\nDocuments attrib's aligner finds a passage in also skipped (judged among each method's first {JUDGE_DEPTH}):\n")
+        print(table(results, "by_type_aligner_too"))
+        print("\nThe judges on PAN's own truth (share of labelled pairs recognised; share of no-plagiarism pairs called sources):\n")
+        print(calibration_table(calibration))
     print(f"\nrun time {elapsed / 60:.1f} min", file=sys.stderr)
     if args.output:
         report = {
@@ -545,6 +691,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": machine(),
             "run_seconds": elapsed,
             "results": results,
+            "judge_calibration": calibration,
         }
         args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0

@@ -71,3 +71,43 @@ def test_articles_on_the_same_beat_are_not_sources(bbc_texts):
     business = [k for k in texts if k.endswith("business")]
     flagged = [(a, b) for a in business[:20] for b in business[20:] if check.shares(a, b)]
     assert not flagged
+
+
+def test_the_aligner_judge_finds_an_obfuscated_passage_and_not_a_beat_neighbour(bbc_texts):
+    texts = dict(bbc_texts)
+    passage = " ".join(bbc_texts["006business"].split()[20:160])
+    texts["query"] = bbc_texts["007sport"] + "\n\n" + _shuffle_words(passage, seed=5, degree=0.15) + "\n\n" + bbc_texts["008sport"]
+    judge = bench.AlignedSource(texts.__getitem__)
+    assert judge.shares("query", "006business")
+    assert not judge.shares("query", "009business")
+    # judged in advance, in worker processes, to the same verdicts
+    ahead = bench.AlignedSource(texts.__getitem__, lazy=False)
+    assert not ahead.shares("query", "006business")  # not judged yet: not a source
+    ahead.judge([("query", "006business"), ("query", "009business")], workers=2)
+    assert ahead.shares("query", "006business") and not ahead.shares("query", "009business")
+
+
+def test_any_of_skips_what_either_judge_calls_a_source():
+    class Says:
+        def __init__(self, yes):
+            self.yes = yes
+
+        def shares(self, query, doc):
+            return doc in self.yes
+
+    both = bench.AnyOf(Says({"a"}), Says({"b"}))
+    assert both.shares("q", "a") and both.shares("q", "b") and not both.shares("q", "c")
+    ranking = ["a", "b", "c", "src"]
+    assert bench.filtered_rank(ranking, "src", lambda d: both.shares("q", d)) == 2
+
+
+def test_calibration_recognises_verbatim_sources_and_reports_false_fires():
+    data = REPO.parent / "shared" / "data"
+    if not (data / "pan13-train" / "truth.jsonl").is_file():
+        pytest.fail(f"shared data missing: {data / 'pan13-train'}")
+    rows = bench.calibrate(data, {"window": bench.UnlabelledSource}, per_type=6)
+    window = rows["window"]
+    assert window["none"] == 1.0  # a verbatim copy is always recognised
+    assert set(bench.TYPES) <= set(window)
+    assert window["negatives"] == 6 and 0.0 <= window["false_fires"] <= 1.0
+    assert f"{window['false_fires']:.3f} of 6 |" in bench.calibration_table(rows)
