@@ -113,17 +113,26 @@ def pan_id(path: str) -> str:
     return "pan13/" + path.removesuffix(".txt")
 
 
-def load_task(data: Path, limit: int | None, seed: int = 13) -> Task:
-    pan = data / "pan13-train"
-    pairs: list[Pair] = []
+def truth_rows(pan: Path):
+    """(suspicious id, source id, obfuscation type or None for a pair without cases, subset)
+    for every pair of ``pan13-train/truth.jsonl``."""
     with open(pan / "truth.jsonl", encoding="utf-8") as handle:
         for line in handle:
             row = json.loads(line)
-            if not row["cases"]:
-                continue
-            kinds = {c.get("obfuscation") or c.get("type") for c in row["cases"]}
-            kind = _TYPE_NAMES.get(next(iter(kinds)), next(iter(kinds)))
-            pairs.append(Pair(pan_id(row["susp_path"]), pan_id(row["src_path"]), kind))
+            kind = None
+            if row["cases"]:
+                kind = row["cases"][0].get("obfuscation") or row["cases"][0].get("type")
+                kind = _TYPE_NAMES.get(kind, kind)
+            yield pan_id(row["susp_path"]), pan_id(row["src_path"]), kind, row["subset"]
+
+
+def pan_text(pan: Path, doc: str) -> str:
+    return (pan / (doc.removeprefix("pan13/") + ".txt")).read_text(encoding="utf-8")
+
+
+def load_task(data: Path, limit: int | None, seed: int = 13) -> Task:
+    pan = data / "pan13-train"
+    pairs = [Pair(susp, src, kind) for susp, src, kind, _ in truth_rows(pan) if kind is not None]
     kind_of = {p.susp: p.kind for p in pairs}
     if limit is not None:
         # A stratified sample of suspicious documents, so a quick run still sees every type.
@@ -139,7 +148,7 @@ def load_task(data: Path, limit: int | None, seed: int = 13) -> Task:
     truth: dict[str, set[str]] = defaultdict(set)
     for p in pairs:
         truth[p.susp].add(p.src)
-    queries = {s: (pan / (s.removeprefix("pan13/") + ".txt")).read_text(encoding="utf-8") for s in sorted(kind_of)}
+    queries = {s: pan_text(pan, s) for s in sorted(kind_of)}
     haystack = [
         Article(id=pan_id(f"src/{path.name}"), text=path.read_text(encoding="utf-8"), outlet="pan13")
         for path in sorted((pan / "src").glob("*.txt"))
@@ -453,15 +462,11 @@ def calibrate(data: Path, judges: dict[str, Callable[[Callable[[str], str]], obj
     pan = data / "pan13-train"
     labelled: dict[str, list[tuple[str, str]]] = defaultdict(list)
     negatives: list[tuple[str, str]] = []
-    with open(pan / "truth.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            pair = (pan_id(row["susp_path"]), pan_id(row["src_path"]))
-            if row["cases"]:
-                kind = row["cases"][0].get("obfuscation") or row["cases"][0].get("type")
-                labelled[_TYPE_NAMES.get(kind, kind)].append(pair)
-            elif row["subset"] == "01-no-plagiarism":
-                negatives.append(pair)
+    for susp, src, kind, subset in truth_rows(pan):
+        if kind is not None:
+            labelled[kind].append((susp, src))
+        elif subset == "01-no-plagiarism":
+            negatives.append((susp, src))
     rng = random.Random(seed)
     if per_type is not None:
         labelled = {k: rng.sample(v, min(per_type, len(v))) for k, v in labelled.items()}
@@ -470,7 +475,7 @@ def calibrate(data: Path, judges: dict[str, Callable[[Callable[[str], str]], obj
 
     def text(doc: str) -> str:
         if doc not in cache:
-            cache[doc] = (pan / (doc.removeprefix("pan13/") + ".txt")).read_text(encoding="utf-8")
+            cache[doc] = pan_text(pan, doc)
         return cache[doc]
 
     out: dict[str, dict[str, float]] = {}
@@ -594,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
         "--align-judge", action="store_true",
         help="also print a third table in which documents attrib's aligner finds a copied passage in (among each "
         "method's first %d) count as unlabelled sources too, and calibrate both judges on PAN's labelled and "
-        "no-plagiarism pairs (adds about 10 minutes on 2 cores)" % JUDGE_DEPTH,
+        "no-plagiarism pairs (adds about 6 minutes on 2 cores)" % JUDGE_DEPTH,
     )
     parser.add_argument("--output", type=Path, help="write every figure as JSON here")
     args = parser.parse_args(argv)
