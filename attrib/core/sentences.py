@@ -101,32 +101,25 @@ def _stdlib_regex_classes() -> tuple[type, type]:
     class LanguageVars(PunktLanguageVars):
         re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
 
+        def _compiled(self, attr: str, fmt: str, **parts: str) -> re.Pattern:
+            """nltk's lazily compiled pattern ``attr``, compiled with stdlib ``re``."""
+            found = self.__dict__.get(attr)
+            if found is None:
+                found = re.compile(fmt % parts, re.UNICODE | re.VERBOSE)
+                setattr(self, attr, found)
+            return found
+
         def _word_tokenizer_re(self) -> re.Pattern:
-            try:
-                return self._re_word_tokenizer
-            except AttributeError:
-                self._re_word_tokenizer = re.compile(
-                    self._word_tokenize_fmt % {
-                        "NonWord": self._re_non_word_chars,
-                        "MultiChar": self._re_multi_char_punct,
-                        "WordStart": self._re_word_start,
-                    },
-                    re.UNICODE | re.VERBOSE,
-                )
-                return self._re_word_tokenizer
+            return self._compiled(
+                "_re_word_tokenizer", self._word_tokenize_fmt,
+                NonWord=self._re_non_word_chars, MultiChar=self._re_multi_char_punct, WordStart=self._re_word_start,
+            )
 
         def period_context_re(self) -> re.Pattern:
-            try:
-                return self._re_period_context
-            except AttributeError:
-                self._re_period_context = re.compile(
-                    self._period_context_fmt % {
-                        "NonWord": self._re_non_word_chars,
-                        "SentEndChars": self._re_sent_end_chars,
-                    },
-                    re.UNICODE | re.VERBOSE,
-                )
-                return self._re_period_context
+            return self._compiled(
+                "_re_period_context", self._period_context_fmt,
+                NonWord=self._re_non_word_chars, SentEndChars=self._re_sent_end_chars,
+            )
 
     class Token(PunktToken):
         _RE_ELLIPSIS = re.compile(PunktToken._RE_ELLIPSIS.pattern)
