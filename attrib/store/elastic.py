@@ -35,8 +35,8 @@ from attrib.store.base import (
     query_terms,
 )
 
-PAIRS_QUERY = "pairs"
-"""Name of the content-word pair clause of the retrieval query."""
+EVIDENCE_QUERY = "evidence"
+"""Name of the fingerprint and band part of a retrieval query that also has pairs."""
 
 if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
@@ -370,15 +370,25 @@ class ElasticsearchStore:
         return found[:limit]
 
     def candidate_query(self, query: Document, exclude: Collection[str] = ()) -> dict[str, Any]:
-        """The retrieval query: IDF-scored fingerprint terms, a MinHash band bonus, and
-        BM25 over content-word pairs (named ``pairs``, so its share can be told apart)."""
-        should: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
+        """The retrieval query: IDF-scored fingerprint terms and a MinHash band bonus, plus
+        BM25 over content-word pairs when the query has them.
+
+        With pairs, the fingerprint part is a ``bool`` named ``evidence``, so that each hit
+        reports that part's score. Naming the pair clause instead would cost more: the
+        fetch phase re-creates a named clause's weights, one term lookup per pair (about
+        2,000 for a long query) against about 1,000 fingerprints.
+        """
+        evidence: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
         if query.bands:
-            should.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
+            evidence.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
         pairs = query_pairs(query)
         if pairs:
             text = " ".join(hash_term(h) for h in pairs)
-            should.append({"match": {"cp": {"query": text, "boost": PAIR_WEIGHT, "_name": PAIRS_QUERY}}})
+            should = [{"match": {"cp": {"query": text, "boost": PAIR_WEIGHT}}}]
+            if evidence:
+                should.append({"bool": {"should": evidence, "_name": EVIDENCE_QUERY}})
+        else:
+            should = evidence
         body: dict[str, Any] = {"should": should, "minimum_should_match": 1}
         if exclude:
             body["must_not"] = [{"ids": {"values": list(exclude)}}]
@@ -399,10 +409,14 @@ class ElasticsearchStore:
             include_named_queries_score=True,
         )
         out = []
+        with_pairs = bool(query.pairs)
         for hit in response["hits"]["hits"]:
             score = float(hit["_score"])
-            pair_score = float((hit.get("matched_queries") or {}).get(PAIRS_QUERY, 0.0))
-            out.append(Candidate(id=hit["_id"], score=score, shared=None, band_match=None, evidence=max(0.0, score - pair_score)))
+            if with_pairs:
+                evidence = min(score, float((hit.get("matched_queries") or {}).get(EVIDENCE_QUERY, 0.0)))
+            else:
+                evidence = score
+            out.append(Candidate(id=hit["_id"], score=score, shared=None, band_match=None, evidence=evidence))
         return out
 
 
