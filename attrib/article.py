@@ -6,11 +6,12 @@ Pure data and validation (standard library and xxhash only), shared by every lay
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import datetime
 from typing import Any, Mapping
 
 import xxhash
 
+from attrib.core.dates import parse_published
 from attrib.errors import InputError
 
 MAX_TEXT_CHARS = 5_000_000
@@ -22,7 +23,8 @@ _FIELDS = ("id", "text", "title", "outlet", "url", "published_at", "lang")
 @dataclass(frozen=True)
 class Article:
     """A news article. ``text`` is the body as published; every span attrib returns
-    indexes into it. ``published_at`` is timezone-aware (UTC when the input had no zone)."""
+    indexes into it. ``published_at`` is timezone-aware (UTC when the input had no zone) and keeps the
+    precision it was given with (a time, a day, a month or a year)."""
 
     id: str
     text: str = field(repr=False)
@@ -99,20 +101,11 @@ class Article:
 
 
 def parse_datetime(value: Any, field_name: str = "published_at") -> datetime | None:
-    """Parse an ISO 8601 date or datetime; naive values are taken as UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    elif isinstance(value, date):
-        parsed = datetime(value.year, value.month, value.day)
-    elif isinstance(value, str):
-        try:
-            parsed = datetime.fromisoformat(value.strip())
-        except ValueError:
+    """Parse an ISO 8601 time, day, month (``2023-07``) or year (``2023``), keeping its
+    precision (:class:`~attrib.core.dates.Published`); naive values are taken as UTC."""
+    try:
+        return parse_published(value)
+    except ValueError:
+        if isinstance(value, str):
             raise InputError(f"'{field_name}' is not an ISO 8601 date: {value!r}", field=field_name) from None
-    else:
-        raise InputError(f"'{field_name}' must be an ISO 8601 string", field=field_name)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed
+        raise InputError(f"'{field_name}' must be an ISO 8601 string", field=field_name) from None

@@ -78,7 +78,7 @@ class Report:
             text = "No source found in the index."
         else:
             o = self.original
-            when = f", published {o.article.published_at:%Y-%m-%d %H:%M %Z}" if o.article.published_at else ""
+            when = f", published {_when(o.article.published_at)}" if o.article.published_at else ""
             kind = "Licensed reuse of" if self.verdict is Verdict.LICENSED_REUSE else "Likely original:"
             text = (
                 f"{kind} {_label(o.article)}{when}; {len(o.passages)} passage(s) cover "
@@ -152,6 +152,11 @@ class Report:
 
     def to_html(self) -> str:
         return _render_html(self)
+
+
+def _when(t) -> str:
+    """A publication time for people, at the precision it was given (``July 2023``)."""
+    return t.label() if hasattr(t, "label") else f"{t:%Y-%m-%d %H:%M %Z}"
 
 
 def _label(article: Article) -> str:

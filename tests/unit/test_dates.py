@@ -1,0 +1,64 @@
+"""Publication dates keep their precision: a month from a URL path is not a day."""
+
+from __future__ import annotations
+
+import pickle
+from datetime import datetime, timezone
+
+import pytest
+
+from attrib.article import Article
+from attrib.core.dates import Precision, later, parse_published, sort_key
+from attrib.errors import InputError
+from attrib.indexing import index_articles
+from attrib.store import EmbeddedStore
+
+
+@pytest.mark.parametrize("given, precision, iso", [
+    ("2023", Precision.YEAR, "2023"),
+    ("2023-07", Precision.MONTH, "2023-07"),
+    ("2023-07-14", Precision.DAY, "2023-07-14"),
+    ("2023-07-14T09:30:00+02:00", Precision.TIME, "2023-07-14T09:30:00+02:00"),
+    ("2023-07-14T09:30", Precision.TIME, "2023-07-14T09:30:00+00:00"),
+])
+def test_partial_dates_parse_and_round_trip(given, precision, iso):
+    t = parse_published(given)
+    assert t.precision is precision and t.isoformat() == iso and t.tzinfo is not None
+    assert parse_published(t.isoformat()).isoformat() == iso
+    assert pickle.loads(pickle.dumps(t)).isoformat() == iso
+
+
+def test_a_month_is_never_later_than_a_day_within_it():
+    month, day = parse_published("2023-07"), parse_published("2023-07-14")
+    assert not later(month, day) and not later(day, month)
+    assert later(parse_published("2023-08-01"), month)
+    assert later(parse_published("2023-08"), parse_published("2023-07-31T23:59"))
+    assert not later(parse_published("2023-07-14T10:00"), day)
+    assert later(parse_published("2023-07-15"), day)
+    assert not later(None, day) and not later(day, None)
+    assert sort_key(day) < sort_key(parse_published("2023-07-15")) < sort_key(None)
+
+
+def test_bad_dates_are_refused_naming_the_field():
+    for bad in ("2023-13", "July 2023", "2023-07-32"):
+        with pytest.raises(InputError) as info:
+            Article.from_dict({"text": "x", "published_at": bad})
+        assert info.value.field == "published_at"
+
+
+def test_a_month_only_article_is_indexed_and_reported_as_that_month(tmp_path):
+    from attrib.detect import check
+
+    text = " ".join(f"Sentence {i} about the harbour board meeting and its budget for the year {1990 + i}." for i in range(30))
+    store = EmbeddedStore(tmp_path / "attrib.db")
+    try:
+        index_articles(store, [Article.from_dict({"id": "monthly", "text": text, "published_at": "2023-07", "outlet": "Weekly"})])
+        stored = store.get(["monthly"])["monthly"]
+        assert stored.published_at.isoformat() == "2023-07"
+        report = check(Article(id="copy", text=text, outlet="Daily",
+                               published_at=datetime(2023, 7, 20, tzinfo=timezone.utc)), store)
+        assert report.original is not None and report.original.article.id == "monthly"
+        assert "July 2023" in report.summary()
+        assert report.to_dict()["likely_original"]["published_at"] == "2023-07"
+    finally:
+        store.close()
