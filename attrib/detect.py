@@ -8,13 +8,19 @@ Each stage is a function of its own (:func:`retrieve`, :func:`align_candidates`,
 from __future__ import annotations
 
 import time
+from datetime import datetime, timezone
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Sequence
 
 from attrib.article import Article
-from attrib.core.align import AlignParams, Passage, align, coverage
+import numpy as np
+
+from attrib.core import dates
+from attrib.core.align import AlignParams, align, coverage
+from attrib.core.normalise import token_columns
+from attrib.core.lineage import LineageParams, QueryWords, copy_group, dominator, wording
 from attrib.core.outlets import OutletMatcher
-from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, judge_quote, quote_similarity
+from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
@@ -37,20 +43,19 @@ class CheckOptions:
     on"); aligning such candidates costs most of a scan's time and finds only topical
     look-alikes. ``min_coverage``: the
     fraction of the query a candidate's passages must cover to count as a source.
-    ``copy_ratio``: a candidate covering at least this fraction of the best source's
-    coverage, over the same part of the query, is another copy of the same text (the
-    earliest of them is the original). ``allowlist``: outlets whose reuse is licensed
-    (wires, syndication partners). ``quotes``: also judge the article's quotes.
+    ``allowlist``: outlets whose reuse is licensed (wires, syndication partners).
+    ``quotes``: also judge the article's quotes. ``lineage``: the evidence that tells the
+    text an article was copied from from its siblings (:mod:`attrib.core.lineage`).
     """
 
     candidates: int = 10
     relative_score: float = 0.2
     min_evidence: float = 2.0
     min_coverage: float = 0.02
-    copy_ratio: float = 0.5
     allowlist: frozenset[str] = frozenset()
     quotes: bool = True
     align: AlignParams = field(default_factory=AlignParams)
+    lineage: LineageParams = field(default_factory=LineageParams)
 
     def __post_init__(self) -> None:
         if self.candidates < 1:
@@ -61,8 +66,6 @@ class CheckOptions:
             raise InputError(f"min_evidence must be between 0 and {MAX_QUERY_TERMS}", field="min_evidence")
         if not 0.0 <= self.min_coverage <= 1.0:
             raise InputError("min_coverage must be between 0 and 1", field="min_coverage")
-        if not 0.0 < self.copy_ratio <= 1.0:
-            raise InputError("copy_ratio must be in (0, 1]", field="copy_ratio")
 
 
 # -- stages -----------------------------------------------------------------------
@@ -117,78 +120,140 @@ def _licensed(outlet: str | None, article: Article, allowlist: Collection[str], 
     return any(_same_outlet(outlet, allowed, outlets) for allowed in allowlist)
 
 
-def _covered(passages: Sequence[Passage]) -> set[int]:
-    covered: set[int] = set()
-    for p in passages:
-        covered.update(range(p.query_start, p.query_end))
-    return covered
-
-
-def choose_original(article: Article, matches: list[SourceMatch], options: CheckOptions, outlets: OutletMatcher) -> tuple[SourceMatch | None, list[SourceMatch]]:
+def choose_original(article: Article, matches: list[SourceMatch], options: CheckOptions, outlets: OutletMatcher,
+                    as_of: datetime | None = None) -> tuple[SourceMatch | None, list[SourceMatch]]:
     """Name the likely original and give every match its relation to the article.
 
-    A match published after the article cannot be its source (``later``). Among the
-    rest, the best-covering match and every match that covers a comparable share of the
-    same part of the article are copies of one text: the earliest published of them is
-    the original, the others are ``also_seen``. Other matches that cover a different part
-    are further ``source``s. Same-outlet and allowlisted matches are marked licensed.
+    Evidence first, dates second (:mod:`attrib.core.lineage`). A match that another
+    match dominates (shares clearly more of the same part's exact wording) is a
+    sibling, rewrite or child, not the source. Of the rest, the one sharing the most
+    exact wording and those sharing about as much over the same part are copies of one
+    text; only among them do dates decide: the earliest that is not published after
+    the article (``as_of``: its date, or now for an undated article) is the original.
+    A same-outlet or allowlisted copy is named only when it certainly came before every
+    third-party copy, so that licensed siblings cannot hide the text they both took.
+    When the closest text was published after the article, it cannot be the source: an
+    earlier copy of the same text is named only when its date certainly precedes the
+    article's. Matches published after ``as_of`` are ``later``; other matches over the
+    original's part are ``also_seen``; matches of another part are further ``source``s.
     """
-    ranked: list[SourceMatch] = []
-    eligible: list[SourceMatch] = []
-    for match in matches:
-        licensed = _licensed(match.article.outlet, article, options.allowlist, outlets)
-        later = (
-            article.published_at is not None
-            and match.article.published_at is not None
-            and match.article.published_at > article.published_at
-        )
-        match = match.with_(relation=Relation.LATER if later else Relation.SOURCE, licensed=licensed)
-        (ranked if later else eligible).append(match)
-    if not eligible:
-        return None, ranked
-    best = eligible[0]
-    best_cover = _covered(best.passages)
-    group: list[SourceMatch] = []
-    others: list[SourceMatch] = []
-    for match in eligible:
-        cover = _covered(match.passages)
-        overlap = len(cover & best_cover) / max(1, len(cover))
-        if match.query_coverage >= options.copy_ratio * best.query_coverage and overlap >= 0.5:
-            group.append(match)
+    when = as_of if as_of is not None else article.published_at
+    if not matches:
+        return None, []
+    query = QueryWords.of(article.text, options.lineage)
+    texts = [wording(query, m.article.text, [(p.query_start, p.query_end) for p in m.passages], options.lineage)
+             for m in matches]
+    published = [m.article.published_at for m in matches]
+    is_later = [dates.later(t, when) for t in published]
+    licensed = [_licensed(m.article.outlet, article, options.allowlist, outlets) for m in matches]
+    dominated_by = [dominator(i, texts, options.lineage) for i in range(len(matches))]
+    strength = lambda i: (-texts[i].shared, -matches[i].query_coverage, matches[i].article.id)  # noqa: E731
+    direct = sorted((i for i, d in enumerate(dominated_by) if d is None), key=strength)
+    original: int | None = None
+    region: np.ndarray | None = None
+    if direct:
+        best = direct[0]
+        region = texts[best].claimed
+        group = copy_group(best, direct, texts, options.lineage)
+        eligible = [i for i in group if not is_later[i]]
+        top_eligible = max((texts[i].shared for i in eligible), default=-1)
+        if any(is_later[i] and texts[i].shared >= top_eligible for i in group):
+            certain = [
+                i for i in range(len(matches))
+                if dates.later(when, published[i])
+                and int((texts[i].claimed & region).sum()) >= 0.8 * int(region.sum())
+                and (i in group or (dominated_by[i] in group and is_later[dominated_by[i]]))
+            ]
+            original = min(certain, key=strength) if certain else None
+        elif eligible:
+            third_party = [i for i in eligible if not licensed[i]]
+            eligible = [
+                i for i in eligible
+                if not licensed[i] or all(dates.later(published[j], published[i]) for j in third_party)
+            ] or eligible
+            original = min(eligible, key=lambda i: (dates.sort_key(published[i]), strength(i)))
+    result: list[SourceMatch] = []
+    also: list[SourceMatch] = []
+    sources: list[SourceMatch] = []
+    later_ones: list[SourceMatch] = []
+    for i in sorted(range(len(matches)), key=strength):
+        match = matches[i].with_(licensed=licensed[i])
+        if i == original:
+            result.append(match.with_(relation=Relation.ORIGINAL))
+        elif is_later[i]:
+            later_ones.append(match.with_(relation=Relation.LATER))
+        elif region is not None and int((texts[i].claimed & region).sum()) >= 0.5 * max(1, int(texts[i].claimed.sum())):
+            also.append(match.with_(relation=Relation.ALSO_SEEN))
         else:
-            others.append(match)
-    far_future = 1e18
-    group.sort(
-        key=lambda m: (
-            m.article.published_at.timestamp() if m.article.published_at else far_future,
-            -m.query_coverage,
-            m.article.id,
-        )
-    )
-    original = group[0].with_(relation=Relation.ORIGINAL)
-    result = [original] + [m.with_(relation=Relation.ALSO_SEEN) for m in group[1:]] + others + ranked
-    return original, result
+            sources.append(match.with_(relation=Relation.SOURCE))
+    result += also + sources + later_ones
+    return (result[0] if original is not None else None), result
 
 
-def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch], outlets: OutletMatcher) -> list[QuoteFinding]:
-    """Find each quote's earlier occurrences (in the index and in the aligned sources) and judge it."""
+def _taken_occurrences(quote, match: SourceMatch, occurrences: Sequence[QuoteOccurrence]) -> list[QuoteOccurrence]:
+    """The quote's occurrences in the part of ``match`` that a passage holding the quote
+    was taken from: a quote of the source there, or the same words unquoted (a copy
+    may put the source's reporting between quotation marks)."""
+    found: list[QuoteOccurrence] = []
+    for p in match.passages:
+        if not (p.query_start <= quote.start and quote.end <= p.query_end):
+            continue
+        quoted = [o for o in occurrences
+                  if p.source_start <= o.start and o.end <= p.source_end and quote_similarity(quote.text, o.quote_text) >= 0.6]
+        if quoted:
+            found += quoted
+            continue
+        words = token_columns(quote.text)[0]
+        if len(words) < 3:
+            continue
+        source = match.article
+        src_words, src_starts, src_ends = token_columns(source.text[p.source_start:p.source_end])
+        n = len(words)
+        for i in range(len(src_words) - n + 1):
+            if src_words[i:i + n] == words:
+                start, end = p.source_start + src_starts[i], p.source_start + src_ends[i + n - 1]
+                found.append(QuoteOccurrence(
+                    article_id=source.id, outlet=source.outlet, published_at=source.published_at,
+                    quote_text=source.text[start:end], start=start, end=end,
+                ))
+                break
+    return found
+
+
+def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch], outlets: OutletMatcher,
+                 as_of: datetime | None = None) -> list[QuoteFinding]:
+    """Find each quote's earlier occurrences (in the index and in the aligned sources) and judge it.
+
+    A quote inside a passage the article took from an original or source of another
+    outlet is judged with that occurrence as ``taken_from`` evidence, so it is flagged
+    when the article does not credit that outlet, even when the source has no date.
+    ``as_of`` stands in for the article's date when it has none (a check as of now).
+    """
     findings: list[QuoteFinding] = []
     aligned_quotes: list[QuoteOccurrence] = []
+    by_match: list[tuple[SourceMatch, list[QuoteOccurrence]]] = []
     for match in matches:
         source = match.article
-        for quote in extract_quotes(source.text, outlets):
-            aligned_quotes.append(
-                QuoteOccurrence(
-                    article_id=source.id, outlet=source.outlet, published_at=source.published_at,
-                    quote_text=quote.text, start=quote.start, end=quote.end,
-                    credited_outlet=quote.outlet, cue=quote.cue, interview=quote.interview,
-                )
+        found_here = [
+            QuoteOccurrence(
+                article_id=source.id, outlet=source.outlet, published_at=source.published_at,
+                quote_text=quote.text, start=quote.start, end=quote.end,
+                credited_outlet=quote.outlet, cue=quote.cue, interview=quote.interview,
             )
+            for quote in extract_quotes(source.text, outlets)
+        ]
+        aligned_quotes += found_here
+        if match.relation in (Relation.ORIGINAL, Relation.SOURCE):
+            by_match.append((match, found_here))
+    credits = [name for name, _, _ in find_credits(article.text, outlets)]
+    when = article.published_at or as_of
     for quote in extract_quotes(article.text, outlets):
         found = store.find_quotes(quote_grams(quote.text, store.params.seed), exclude=[article.id])
         known = {(o.article_id, o.start) for o in found}
         found += [o for o in aligned_quotes if (o.article_id, o.start) not in known and quote_similarity(quote.text, o.quote_text) > 0]
-        findings.append(judge_quote(quote, article.outlet, article.published_at, found))
+        taken = [o for match, occurrences in by_match for o in _taken_occurrences(quote, match, occurrences)]
+        findings.append(judge_quote(quote, article.outlet, when, found, article_id=article.id,
+                                    passage_credits=credits, outlets=outlets, taken_from=taken))
     return findings
 
 
@@ -206,6 +271,9 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
         timings[stage] = round((now - clock) * 1000, 2)
         clock = now
 
+    # An undated article is checked as of now: everything stored before this moment
+    # may be its source, and its quotes are judged against what was published so far.
+    as_of = article.published_at or datetime.now(timezone.utc)
     params = store.init()
     archive_size = store.count()
     if archive_size == 0:
@@ -219,9 +287,9 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
     matches = align_candidates(article, ((c, stored[c.id]) for c in candidates if c.id in stored), options)
     lap("align")
     outlets = OutletMatcher.default().with_names(a for a in (article.outlet, *(m.article.outlet for m in matches)) if a)
-    original, matches = choose_original(article, matches, options, outlets)
+    original, matches = choose_original(article, matches, options, outlets, as_of)
     lap("originality")
-    findings = judge_quotes(article, store, [m for m in matches if m.relation is not Relation.LATER], outlets) if options.quotes else []
+    findings = judge_quotes(article, store, [m for m in matches if m.relation is not Relation.LATER], outlets, as_of) if options.quotes else []
     lap("quotes")
     if original is None:
         verdict = Verdict.NO_SOURCE

@@ -132,7 +132,7 @@ def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> 
             "candidates": options.candidates,
             "min_evidence": options.min_evidence,
             "min_coverage": options.min_coverage,
-            "copy_ratio": options.copy_ratio,
+            "copy_ratio": options.lineage.copy_ratio,
             "allowlist": sorted(options.allowlist),
             "quotes": options.quotes,
             "paraphrase": options.align.fuzzy,

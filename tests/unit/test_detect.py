@@ -9,14 +9,12 @@ from pathlib import Path
 import pytest
 
 from attrib.article import Article
-from attrib.core.align import Passage, PassageKind
-from attrib.core.outlets import OutletMatcher
-from attrib.detect import CheckOptions, check, choose_original, retrieve
+from attrib.detect import CheckOptions, check, retrieve
 from attrib.documents import prepare
 from attrib.errors import InputError, StoreError
 from attrib.indexing import index_articles
 from attrib.readers import read_paths
-from attrib.report import Relation, SourceMatch, Verdict
+from attrib.report import Relation, Verdict
 from attrib.store import EmbeddedStore
 
 SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
@@ -25,40 +23,8 @@ SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
 T = datetime(2024, 10, 22, 12, tzinfo=timezone.utc)
 
 
-def _match(article_id: str, published: datetime | None, cover: tuple[int, int], outlet: str | None = None) -> SourceMatch:
-    article = Article(id=article_id, text="x" * 1000, outlet=outlet, published_at=published)
-    passage = Passage(cover[0], cover[1], 0, cover[1] - cover[0], PassageKind.VERBATIM, 1.0)
-    return SourceMatch(article, 1.0, (passage,), (cover[1] - cover[0]) / 1000, 0.5)
-
-
-QUERY = Article(id="query", text="y" * 1000, outlet="Daily", published_at=T)
-OUTLETS = OutletMatcher.default()
-
-
-def test_later_articles_are_never_the_source():
-    original, ranked = choose_original(QUERY, [_match("later-copy", T + timedelta(hours=1), (0, 800))], CheckOptions(), OUTLETS)
-    assert original is None
-    assert [m.relation for m in ranked] == [Relation.LATER]
-
-
-def test_earliest_copy_is_the_original_and_others_are_also_seen():
-    matches = [
-        _match("syndicated", T - timedelta(hours=2), (0, 800)),
-        _match("first", T - timedelta(days=1), (50, 780)),
-        _match("other-part", T - timedelta(days=3), (850, 990)),
-    ]
-    original, ranked = choose_original(QUERY, matches, CheckOptions(), OUTLETS)
-    assert original.article.id == "first"
-    relations = {m.article.id: m.relation for m in ranked}
-    assert relations == {"first": Relation.ORIGINAL, "syndicated": Relation.ALSO_SEEN, "other-part": Relation.SOURCE}
-
-
-def test_same_outlet_and_allowlisted_reuse_is_licensed():
-    original, _ = choose_original(QUERY, [_match("own", T - timedelta(days=1), (0, 900), outlet="Daily")], CheckOptions(), OUTLETS)
-    assert original.licensed
-    wire = [_match("wire", T - timedelta(days=1), (0, 900), outlet="Reuters")]
-    assert not choose_original(QUERY, wire, CheckOptions(), OUTLETS)[0].licensed
-    assert choose_original(QUERY, wire, CheckOptions(allowlist=frozenset({"reuters"})), OUTLETS)[0].licensed
+# The originality rules (siblings, dates, licensed reuse) are tested on real alignments
+# of synthetic stories in test_lineage.py.
 
 
 def test_bad_options_name_the_field():
