@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
+from attrib.core.dates import later as published_later
 from attrib.core.outlets import OutletMatcher
 
 __all__ = [
@@ -1412,6 +1413,7 @@ def judge_quote(
     passage_credits: Iterable[str] = (),
     outlets: OutletMatcher | None = None,
     min_independent: int = 2,
+    taken_from: Sequence[QuoteOccurrence] = (),
 ) -> QuoteFinding:
     """Decide whether ``quote`` (in an article of ``article_outlet`` published at
     ``article_published``) was lifted without credit, given the ``occurrences`` of
@@ -1438,6 +1440,14 @@ def judge_quote(
        INDEPENDENT (a public statement).
     7. Otherwise: UNATTRIBUTED (flagged). An interview quote ("told Al Jazeera") re-used
        without naming that outlet always ends here.
+
+    Before the date rules: ``taken_from`` holds the quote's occurrences inside passages
+    the article took from another article (its original or a source). When one is from
+    another outlet, the quote came with the copied text, whatever the dates say: it is
+    CREDITED when the article names an outlet that carried it or that its carriers
+    credit; UNATTRIBUTED when it is an interview quote (some carrier got it in an
+    interview) and no such outlet is named. Other quotes in copied passages are judged
+    by the date rules: the passage itself is already reported as copied.
 
     ``altered`` is True when the article's words differ from the origin's (different
     :func:`quote_key`); both versions are in the finding.
@@ -1469,6 +1479,23 @@ def judge_quote(
         return QuoteFinding(quote=quote, verdict=verdict, origin=origin, similarity=sim,
                             altered=altered, also_seen=rest, reason=reason)
 
+    taken = [o for o in taken_from if o.outlet and not same(o.outlet, article_outlet)
+             and (article_id is None or o.article_id != article_id)]
+    if taken:
+        for o in taken:
+            sims.setdefault(id(o), quote_similarity(quote.text, o.quote_text))
+        credits = [c for c in (quote.outlet, *passage_credits) if c]
+        # The quote's owners: the outlets that carried it and those its carriers credit.
+        owners = [o.outlet for o in (*taken, *matching) if o.outlet] + [
+            o.credited_outlet for o in (*taken, *matching) if o.credited_outlet]
+        for c in credits:
+            if any(same(c, owner) for owner in owners):
+                return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {c}")
+        if quote.interview or any(_occ_interview(o) for o in (*taken, *matching)):
+            origin = sorted(taken, key=_occ_order)[0]
+            return finding(QuoteVerdict.UNATTRIBUTED, origin,
+                           f"interview quote in a passage taken from {origin.outlet} ({origin.article_id}), not credited")
+
     article_published = _aware(article_published)
     when = {id(o): _aware(o.published_at) for o in dated}
     if not dated or article_published is None:
@@ -1480,7 +1507,7 @@ def judge_quote(
         if closest is not None:
             reason += f"; closest match in {closest.article_id}"
         return finding(QuoteVerdict.UNKNOWN_ORIGIN, closest, reason)
-    earlier = [o for o in dated if when[id(o)] < article_published]
+    earlier = [o for o in dated if published_later(article_published, o.published_at)]
     others_earlier = sorted((o for o in earlier if not same(o.outlet, article_outlet)), key=_occ_order)
     own_earlier = sorted((o for o in earlier if same(o.outlet, article_outlet)), key=_occ_order)
     if not others_earlier:
