@@ -1479,7 +1479,7 @@ def judge_quote(
         return QuoteFinding(quote=quote, verdict=verdict, origin=origin, similarity=sim,
                             altered=altered, also_seen=rest, reason=reason)
 
-    taken = [o for o in taken_from if o.outlet and not same(o.outlet, article_outlet)
+    taken = [o for o in taken_from if not (o.outlet and same(o.outlet, article_outlet))
              and (article_id is None or o.article_id != article_id)]
     if taken:
         for o in taken:
@@ -1494,7 +1494,7 @@ def judge_quote(
         if quote.interview or any(_occ_interview(o) for o in (*taken, *matching)):
             origin = sorted(taken, key=_occ_order)[0]
             return finding(QuoteVerdict.UNATTRIBUTED, origin,
-                           f"interview quote in a passage taken from {origin.outlet} ({origin.article_id}), not credited")
+                           f"interview quote in a passage taken from {origin.outlet or 'another article'} ({origin.article_id}), not credited")
 
     article_published = _aware(article_published)
     when = {id(o): _aware(o.published_at) for o in dated}

@@ -81,6 +81,8 @@ def test_seed_beilin_quote_matches_the_altered_original(seed_store):
     finding = beilin[0]
     assert finding.origin is not None and finding.origin.article_id == "000_bab4808bdd29a8aa"
     assert finding.altered and finding.origin.quote_text != finding.quote.text
+    # taken with the rewritten passage from another article, without credit: flagged
+    assert finding.flagged and "passage taken from" in finding.reason
 
 
 def test_unrelated_article_has_no_source(seed_store):
