@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import bisect
 import enum
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from typing import Literal
@@ -198,6 +199,9 @@ class _Doc:
     units: list[tuple[int, int]] = field(default_factory=list)  # token ranges [a, b)
     unit_chars: list[tuple[int, int]] = field(default_factory=list)
     unit_terms: list[list[str]] = field(default_factory=list)  # stems, with repeats
+    sent_starts: list[int] = field(default_factory=list)  # sents[i][0], for bisect
+    unit_starts: list[int] = field(default_factory=list)  # unit_chars[u][0], increasing
+    unit_ends: list[int] = field(default_factory=list)  # unit_chars[u][1], increasing
 
     @property
     def n(self) -> int:
@@ -216,8 +220,11 @@ def _prepare(text: str, params: AlignParams) -> _Doc:
     words, starts, ends = token_columns(text)
     doc = _Doc(text, starts, ends, words)
     doc.sents = sorted(sentences(text))
+    doc.sent_starts = [a for a, _ in doc.sents]
     if params.fuzzy:
         _build_units(doc, params)
+        doc.unit_starts = [a for a, _ in doc.unit_chars]
+        doc.unit_ends = [b for _, b in doc.unit_chars]
     return doc
 
 
@@ -394,38 +401,77 @@ def _chains(runs: list[_Box], gap: int, slack: int) -> list[list[_Box]]:
     heaviest such chain, removing every run that overlaps it in the query, and
     repeating, makes text that is repeated in one of the texts (site chrome, price
     lists) align with one place instead of fusing several into a long false passage.
+
+    Runs more than ``gap`` words (in the query) past every earlier run can neither
+    follow nor overlap anything before them, so the runs fall into independent groups
+    along the query; each group is chained on its own and the groups' chains are merged
+    heaviest first (ties: earlier in the query), which is the order picking over all
+    runs at once gives. A long text with many separate passages then costs the sum of
+    its groups, not their product.
     """
     todo = sorted(runs, key=lambda r: (r.q0, r.s0))
+    groups: list[list[_Box]] = []
+    reach = 0
+    for r in todo:
+        if not groups or r.q0 - reach > gap:
+            groups.append([])
+            reach = r.q1
+        groups[-1].append(r)
+        reach = max(reach, r.q1)
+    streams = [_group_chains(group, gap, slack) for group in groups]
+    heap: list[tuple[float, int, list[_Box]]] = []
+    for g, stream in enumerate(streams):
+        first = next(stream, None)
+        if first is not None:
+            heap.append((-first[0], g, first[1]))
+    heapq.heapify(heap)
     chains = []
-    longest = max((r.q1 - r.q0 for r in todo), default=0)
+    while heap:
+        _, g, chain = heapq.heappop(heap)
+        chains.append(chain)
+        following = next(streams[g], None)
+        if following is not None:
+            heapq.heappush(heap, (-following[0], g, following[1]))
+    return chains
+
+
+def _group_chains(todo: list[_Box], gap: int, slack: int) -> Iterator[tuple[float, list[_Box]]]:
+    """The chains of one group of runs (sorted by ``(q0, s0)``), heaviest first, with
+    their weights."""
     while todo:
         n = len(todo)
         best = [r.weight for r in todo]
         back = [-1] * n
-        starts = [r.q0 for r in todo]
-        for i, r in enumerate(todo):
-            lo = bisect.bisect_left(starts, r.q0 - gap - longest, 0, i)
-            for j in range(lo, i):
-                p = todo[j]
-                dq, ds = r.q0 - p.q1, r.s0 - p.s1
-                if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
-                    # words matched minus half the words skipped: a gapless copy
-                    # beats a gappy one of about the same length, while obfuscated
-                    # copies (many short gaps) still chain
-                    score = best[j] + r.weight - max(dq, ds, 0) / 2
-                    if score > best[i]:
-                        best[i] = score
-                        back[i] = j
+        if n > 1:
+            # a predecessor p of r ends where r may follow it: r.q0 - gap <= p.q1 <= r.q0 + slack
+            by_end = sorted(range(n), key=lambda j: todo[j].q1)
+            ends = [todo[j].q1 for j in by_end]
+            for i, r in enumerate(todo):
+                lo = bisect.bisect_left(ends, r.q0 - gap)
+                hi = bisect.bisect_right(ends, r.q0 + slack)
+                if lo == hi:
+                    continue
+                for j in sorted(j for j in by_end[lo:hi] if j < i):
+                    p = todo[j]
+                    dq, ds = r.q0 - p.q1, r.s0 - p.s1
+                    if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
+                        # words matched minus half the words skipped: a gapless copy
+                        # beats a gappy one of about the same length, while obfuscated
+                        # copies (many short gaps) still chain
+                        score = best[j] + r.weight - max(dq, ds, 0) / 2
+                        if score > best[i]:
+                            best[i] = score
+                            back[i] = j
         i = max(range(n), key=best.__getitem__)
+        weight = best[i]
         chain = []
         while i >= 0:
             chain.append(todo[i])
             i = back[i]
         chain.reverse()
-        chains.append(chain)
+        yield weight, chain
         q0, q1 = chain[0].q0, chain[-1].q1
         todo = [r for r in todo if r.q1 <= q0 or r.q0 >= q1]
-    return chains
 
 
 def _exact_passages(q: _Doc, s: _Doc, runs: list[_Box], params: AlignParams) -> list[_Cand]:
@@ -604,7 +650,31 @@ def _union(group: list[_Cand]) -> _Cand:
                  origin="+".join(sorted({c.origin for c in group})), exact=hull, sim=sim)
 
 
-def _prefer_exact(q: _Doc, cands: list[_Cand], runs: list[_Box], trust: float
+class _RunIndex:
+    """The word-for-word runs, indexed for the per-candidate questions of assembly."""
+
+    def __init__(self, q: _Doc, runs: list[_Box]):
+        self.q, self.runs = q, runs
+        self.by_q0 = sorted(runs, key=lambda r: r.q0)
+        self.q0s = [r.q0 for r in self.by_q0]
+        self._covered: list[int] | None = None
+
+    def inside(self, qa: int, qb: int) -> list[_Box]:
+        """Runs starting in query tokens ``[qa, qb)``."""
+        return self.by_q0[bisect.bisect_left(self.q0s, qa):bisect.bisect_left(self.q0s, qb)]
+
+    def covered(self, a: int, b: int) -> int:
+        """Query tokens of ``[a, b)`` inside some run."""
+        if self._covered is None:
+            edges = np.zeros(self.q.n + 1, dtype=np.int64)
+            np.add.at(edges, [r.q0 for r in self.runs], 1)
+            np.add.at(edges, [r.q1 for r in self.runs], -1)
+            inside = np.cumsum(edges[:-1]) > 0
+            self._covered = [0, *np.cumsum(inside).tolist()]
+        return self._covered[b] - self._covered[a]
+
+
+def _prefer_exact(q: _Doc, cands: list[_Cand], runs: _RunIndex, trust: float
                   ) -> list[_Cand]:
     """Bound mostly word-for-word candidates by their word-for-word evidence.
 
@@ -612,7 +682,7 @@ def _prefer_exact(q: _Doc, cands: list[_Cand], runs: list[_Box], trust: float
     of characters), so where shared runs cover most words of a candidate's query side
     the runs, not the sentences, say where the copy starts and ends.
     """
-    if not runs:
+    if not runs.runs:
         return cands
     for c in cands:
         if c.exact is None or c.origin == "exact":
@@ -620,11 +690,9 @@ def _prefer_exact(q: _Doc, cands: list[_Cand], runs: list[_Box], trust: float
         a, b = q.token_range(c.q0, c.q1)
         if b <= a:
             continue
-        covered = np.zeros(b - a, dtype=bool)
-        for r in runs:
-            if r.q1 > a and r.q0 < b and _overlap(q.starts[r.q0], q.ends[r.q1 - 1] , c.q0, c.q1):
-                covered[max(r.q0, a) - a:min(r.q1, b) - a] = True
-        if covered.mean() >= trust:
+        # the share of the candidate's query tokens that lie in some run (a run sharing a
+        # token with the candidate's tokens always overlaps its characters too)
+        if runs.covered(a, b) / (b - a) >= trust:
             c.q0, c.q1, c.s0, c.s1 = c.exact
     return cands
 
@@ -664,7 +732,7 @@ def _snap(doc: _Doc, start: int, end: int, words: int
     """Where ``[start, end)`` would move if snapped to its sentence's bounds, and whether
     each end is close enough (``words`` or fewer tokens away) to do so."""
     sents = doc.sents
-    starts = [a for a, _ in sents]
+    starts = doc.sent_starts
     i = bisect.bisect_right(starts, start) - 1
     new_start, ok_start = start, False
     if i >= 0 and sents[i][0] <= start < sents[i][1]:
@@ -689,7 +757,7 @@ class _Final:
     similarity: float
 
 
-def _describe(q: _Doc, s: _Doc, c: _Cand, runs: list[_Box], vec: _Vectors | None,
+def _describe(q: _Doc, s: _Doc, c: _Cand, runs: _RunIndex, vec: _Vectors | None,
               params: AlignParams) -> _Final:
     qa, qb = q.token_range(c.q0, c.q1)
     sa, sb = s.token_range(c.s0, c.s1)
@@ -697,8 +765,8 @@ def _describe(q: _Doc, s: _Doc, c: _Cand, runs: list[_Box], vec: _Vectors | None
         return _Final(c, PassageKind.VERBATIM, 1.0)
     q_cov = np.zeros(max(0, qb - qa), dtype=bool)
     s_cov = np.zeros(max(0, sb - sa), dtype=bool)
-    for r in runs:
-        if r.q0 >= qa and r.q1 <= qb and r.s0 >= sa and r.s1 <= sb:
+    for r in runs.inside(qa, qb):
+        if r.q1 <= qb and r.s0 >= sa and r.s1 <= sb:
             q_cov[r.q0 - qa:r.q1 - qa] = True
             s_cov[r.s0 - sa:r.s1 - sa] = True
     total = q_cov.size + s_cov.size
@@ -718,8 +786,10 @@ def _describe(q: _Doc, s: _Doc, c: _Cand, runs: list[_Box], vec: _Vectors | None
 def _span_counts(doc: _Doc, vec: _Vectors, ids: list[np.ndarray], start: int, end: int
                  ) -> np.ndarray:
     """Term counts of the units that overlap ``[start, end)``."""
-    chosen = [ids[u] for u, (a, b) in enumerate(doc.unit_chars) if a < end and b > start]
-    return vec.counts(chosen)
+    # units are in order and disjoint: the ones ending after start and starting before end
+    first = bisect.bisect_right(doc.unit_ends, start)
+    last = bisect.bisect_left(doc.unit_starts, end)
+    return vec.counts(ids[first:last])
 
 
 def align(query: str, source: str, params: AlignParams = AlignParams()) -> list[Passage]:
@@ -745,12 +815,13 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
         return []
     runs = _runs(q, s, params)
     cands = _exact_passages(q, s, runs, params)
+    index = _RunIndex(q, runs)
     vec = None
     if params.fuzzy and q.units and s.units:
         vec = _Vectors(q, s)
         fuzzy = _Fuzzy(q, s, vec, params)
         normal = _merge_overlapping(cands + fuzzy.normal())
-        normal = _prefer_exact(q, normal, runs, params.exact_trust)
+        normal = _prefer_exact(q, normal, index, params.exact_trust)
         cands = _with_summaries(normal, fuzzy.summaries(), params)
     if not cands:
         return []
@@ -767,7 +838,7 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
             if (c.s1 - c.s0) >= params.summary_whole_source * (body[1] - body[0]):
                 c.s0, c.s1 = min(c.s0, body[0]), max(c.s1, body[1])
 
-    finals = [_describe(q, s, c, runs, vec, params) for c in cands]
+    finals = [_describe(q, s, c, index, vec, params) for c in cands]
     finals = [
         f for f in finals
         if (min(f.cand.q1 - f.cand.q0, f.cand.s1 - f.cand.s0) >= params.min_passage_chars
@@ -779,9 +850,21 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
     # resolve overlaps in the query: the stronger passage wins, the weaker is dropped
     finals.sort(key=lambda f: (-f.similarity * (f.cand.q1 - f.cand.q0), f.cand.q0))
     taken: list[_Final] = []
+    # the non-empty query spans taken so far: disjoint, so sorted by start they are
+    # sorted by end too, and a span overlaps one of them only if it overlaps the last
+    # one starting before its end
+    starts: list[int] = []
+    ends: list[int] = []
     for f in finals:
-        if all(not _overlap(f.cand.q0, f.cand.q1, t.cand.q0, t.cand.q1) for t in taken):
-            taken.append(f)
+        a, b = f.cand.q0, f.cand.q1
+        k = bisect.bisect_left(starts, b) - 1
+        if b > a and k >= 0 and ends[k] > a:
+            continue
+        taken.append(f)
+        if b > a:
+            k = bisect.bisect_left(starts, a)
+            starts.insert(k, a)
+            ends.insert(k, b)
     taken.sort(key=lambda f: f.cand.q0)
     return taken
 
