@@ -7,11 +7,12 @@ stops the rest from landing.
 
 from __future__ import annotations
 
+import codecs
 import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, TextIO
+from typing import BinaryIO, Iterable, Iterator
 
 from attrib.article import Article
 from attrib.errors import AttribError, InputError
@@ -43,6 +44,10 @@ def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8") -> Itera
     ``-`` reads JSONL from standard input. A path that does not exist raises
     :class:`InputError` before anything is read, so a typo does not half-run a job.
     """
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
     resolved = [_check_path(p) for p in paths]
     return _read_resolved(resolved, encoding)
 
@@ -50,7 +55,7 @@ def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8") -> Itera
 def _read_resolved(resolved: list[Path | None], encoding: str) -> Iterator[Record]:
     for path in resolved:
         if path is None:
-            yield from read_jsonl(sys.stdin, "<stdin>")
+            yield from read_jsonl(sys.stdin.buffer, "<stdin>", encoding=encoding)
         elif path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES):
                 yield from read_file(file, encoding=encoding, base=path.parent)
@@ -94,10 +99,16 @@ def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) 
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         try:
-            with open(path, encoding=encoding, newline="") as handle:
-                yield from read_jsonl(handle, str(path))
-        except UnicodeDecodeError as e:
-            yield BadRecord(str(path), _decode_message(e, encoding))
+            _check_line_encoding(encoding)
+            handle = open(path, "rb")
+        except AttribError as e:
+            yield BadRecord(str(path), str(e))
+            return
+        except OSError as e:
+            yield BadRecord(str(path), e.strerror or str(e))
+            return
+        with handle:
+            yield from read_jsonl(handle, str(path), encoding=encoding)
         return
     try:
         raw = path.read_text(encoding=encoding)
@@ -118,11 +129,25 @@ def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) 
         yield BadRecord(str(path), _strip_source(e))
 
 
-def read_jsonl(handle: TextIO, name: str) -> Iterator[Record]:
-    for number, line in enumerate(handle, start=1):
+def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8") -> Iterator[Record]:
+    """The records of a JSONL stream, one a line, each line decoded on its own.
+
+    ``handle`` yields bytes: a line that is not ``encoding`` text is one bad record
+    (``name:line``) and every other line still lands. The encoding must write a newline
+    as the single byte 0x0a (UTF-8, Latin-1, cp1252; not UTF-16).
+    """
+    _check_line_encoding(encoding)
+    for number, raw in enumerate(handle, start=1):
+        location = f"{name}:{number}"
+        if number == 1 and raw.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name == "utf-8":
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            line = raw.decode(encoding)
+        except UnicodeDecodeError as e:
+            yield BadRecord(location, _decode_message(e, encoding, where="column", base=1))
+            continue
         if not line.strip():
             continue
-        location = f"{name}:{number}"
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
@@ -132,6 +157,15 @@ def read_jsonl(handle: TextIO, name: str) -> Iterator[Record]:
             yield Article.from_dict(record)
         except AttribError as e:
             yield BadRecord(location, _strip_source(e))
+
+
+def _check_line_encoding(encoding: str) -> None:
+    try:
+        newline = "\n".encode(encoding)
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}") from None
+    if newline != b"\n":
+        raise InputError(f"JSONL cannot be read as {encoding}: its lines are split on the byte 0x0a; use UTF-8")
 
 
 def _json_document(raw: str, name: str) -> Iterator[Record]:
@@ -194,9 +228,9 @@ def html_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
     )
 
 
-def _decode_message(error: UnicodeDecodeError, encoding: str) -> str:
+def _decode_message(error: UnicodeDecodeError, encoding: str, *, where: str = "offset", base: int = 0) -> str:
     return (
-        f"not {encoding} text (byte 0x{error.object[error.start]:02x} at offset {error.start}); "
+        f"not {encoding} text (byte 0x{error.object[error.start]:02x} at {where} {error.start + base}); "
         "convert it to UTF-8 or pass --encoding"
     )
 
