@@ -101,3 +101,92 @@ def test_unknown_encoding_is_one_line_before_anything_is_read(env, capsys):
     assert main(["index", str(path), "--encoding", "no-such-codec", "--no-progress"]) == 2
     assert capsys.readouterr().err.strip() == "attrib: unknown encoding 'no-such-codec'"
     assert not (env / "attrib.db").exists()
+
+
+# -- 2. lone surrogates -----------------------------------------------------------------
+
+LONE = "\ud800"
+
+
+@pytest.mark.parametrize("field", ["id", "text", "title", "outlet", "url", "lang"])
+def test_a_lone_surrogate_in_any_string_field_is_refused_naming_the_field(field):
+    record = {"id": "s1", "text": story(1), "title": "Pier", "outlet": "Wire", "url": "https://example.com/a", "lang": "en"}
+    record[field] = record[field][:3] + LONE + record[field][3:]
+    from attrib.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        Article.from_dict(record)
+    assert raised.value.field == field
+    assert f"'{field}'" in str(raised.value) and "surrogate" in str(raised.value)
+
+
+def test_surrogate_record_is_one_bad_line_and_the_batch_still_lands(env, capsys):
+    good = records(4)
+    escaped = json.dumps({"id": "s", "text": "Bad " + LONE + " text about the pier."})  # json.dumps writes \ud800
+    assert "\\ud800" in escaped
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(good[:2]) + escaped.encode() + b"\n" + jsonl_bytes(good[2:]))
+    main(["index", str(path), "--no-progress", "--workers", "1"])
+    err = capsys.readouterr().err
+    assert f"{path}:3: 'text' holds a lone surrogate" in err
+    assert "Traceback" not in err
+    assert stored_ids(env) == {item["id"] for item in good}
+
+
+def test_check_of_a_surrogate_article_is_one_line_exit_2(env, capsys, monkeypatch):
+    import io
+
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(2)))
+    main(["index", str(path), "--no-progress"])
+    capsys.readouterr()
+    stdin = json.dumps({"id": "q", "title": "Pier " + LONE, "text": story(1)})
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode("utf-8"))))
+    assert main(["check", "-"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'title' holds a lone surrogate" in err[0]
+
+
+def test_scan_skips_a_surrogate_record_and_checks_the_rest(env, capsys):
+    good = records(3)
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(good))
+    main(["index", str(path), "--no-progress"])
+    scanned = env / "scan.jsonl"
+    bad = json.dumps({"id": "s", "text": story(9) + LONE})
+    scanned.write_bytes(bad.encode() + b"\n" + jsonl_bytes(good))
+    out = env / "scan"
+    main(["scan", str(scanned), "-o", str(out), "--workers", "1", "--no-progress"])
+    captured = capsys.readouterr()
+    assert "surrogate" in captured.err and "Traceback" not in captured.err
+    reports = [json.loads(line) for line in (out / "reports.jsonl").read_text().splitlines()]
+    assert {r["article"]["id"] for r in reports} == {item["id"] for item in good}
+
+
+# -- 3. ids -------------------------------------------------------------------------------
+
+
+def test_id_limit_is_counted_in_utf8_bytes():
+    from attrib.article import MAX_ID_BYTES
+    from attrib.errors import InputError
+
+    Article(id="a" * MAX_ID_BYTES, text=story(1))
+    wide = "é" * (MAX_ID_BYTES // 2 + 1)  # fewer characters than the limit, more bytes
+    assert len(wide) < MAX_ID_BYTES < len(wide.encode("utf-8"))
+    with pytest.raises(InputError) as raised:
+        Article(id=wide, text=story(1))
+    assert raised.value.field == "id" and "bytes" in str(raised.value)
+
+
+@pytest.mark.parametrize("char", ["\n", "\r", "\t", "\x1b", "\x00", "\x7f", "\x85", "\x9f"])
+def test_control_characters_are_refused_in_ids(char):
+    from attrib.errors import InputError
+
+    with pytest.raises(InputError) as raised:
+        Article.from_dict({"id": f"story{char}1", "text": story(1)})
+    assert raised.value.field == "id"
+    assert f"U+{ord(char):04X}" in str(raised.value) and "control character" in str(raised.value)
+
+
+def test_ids_with_ordinary_unicode_still_pass():
+    assert Article(id="bbc/économie/001 – ünïcode", text=story(1)).id.endswith("ünïcode")
