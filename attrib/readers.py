@@ -96,6 +96,20 @@ def _check_path(raw: str | Path) -> Path | None:
 
 
 def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) -> Iterator[Record]:
+    """The records of one file, read by its suffix.
+
+    A reader that fails outright (a parser bug, a missing dependency, a disk error) costs
+    this file only: the records read so far stand and the failure is one
+    :class:`BadRecord` naming the file, so one odd page never aborts an archive run.
+    """
+    try:
+        yield from _read_file(path, encoding=encoding, base=base)
+    except Exception as e:  # noqa: BLE001 - whatever a reader raises is this file's problem, not the run's
+        detail = " ".join(str(e).split())
+        yield BadRecord(str(path), f"could not be read ({type(e).__name__}{': ' + detail if detail else ''})")
+
+
+def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Record]:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         try:
@@ -211,7 +225,9 @@ def html_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
     """Extract the article from an HTML page (main text, title, date, site) with trafilatura."""
     import trafilatura
 
-    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False, as_dict=True)
+    document = trafilatura.bare_extraction(raw, with_metadata=True, include_comments=False)
+    if document is not None and not isinstance(document, dict):
+        document = document.as_dict()  # trafilatura 2 returns a Document; its as_dict= flag is deprecated
     if not document or not (document.get("text") or "").strip():
         raise InputError("no article text found in the HTML page", field="text")
     url = document.get("url") or None

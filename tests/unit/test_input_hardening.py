@@ -190,3 +190,95 @@ def test_control_characters_are_refused_in_ids(char):
 
 def test_ids_with_ordinary_unicode_still_pass():
     assert Article(id="bbc/économie/001 – ünïcode", text=story(1)).id.endswith("ünïcode")
+
+
+# -- 4. HTML input and readers that fail --------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+
+PAGE = """<!doctype html>
+<html><head><title>Harbour closes northern pier</title>
+<meta property="og:site_name" content="Daily Coast">
+<meta name="date" content="2024-03-05">
+</head><body>
+<nav>Home | News | Sport</nav>
+<article><h1>Harbour closes northern pier</h1>
+<p>The harbour authority closed the northern pier on Tuesday evening after engineers found
+cracks in two of its supporting columns.</p>
+<p>"We cannot let anyone walk on it until the repairs are done," said Mara Quill, the
+authority's chief engineer, adding that the work would take at least six weeks.</p>
+<p>Fishing boats that usually moor at the pier have been moved to the southern basin.</p>
+</article>
+<footer>Copyright Daily Coast</footer>
+</body></html>
+"""
+
+
+def write_txt_folder(folder: Path, n: int) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        path = folder / f"story{i}.txt"
+        path.write_text(f"Headline {i}\n\n{story(i)}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def test_html_dependencies_are_declared():
+    import tomllib
+
+    dependencies = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    names = {d.split(";")[0].split("[")[0].split(">")[0].split("=")[0].split("<")[0].strip().lower().replace("-", "_") for d in dependencies}
+    assert "trafilatura" in names
+    # lxml 5.2 moved lxml.html.clean out; trafilatura's justext still imports it.
+    assert "lxml_html_clean" in names or any("html-clean" in d or "html_clean" in d for d in dependencies)
+
+
+def test_an_html_page_is_indexed_with_its_metadata(env, capsys):
+    page = env / "pier.html"
+    page.write_text(PAGE, encoding="utf-8")
+    assert main(["index", str(page), "--no-progress"]) == 0
+    from attrib.store import EmbeddedStore
+
+    store = EmbeddedStore(env / "attrib.db")
+    try:
+        (article,) = list(store.iter_articles())
+    finally:
+        store.close()
+    assert article.title == "Harbour closes northern pier"
+    assert article.outlet == "Daily Coast"
+    assert "supporting columns" in article.text and "Copyright" not in article.text
+    assert article.published_at is not None and article.published_at.year == 2024
+
+
+def test_a_failing_html_reader_costs_that_file_only(env, capsys, monkeypatch):
+    import trafilatura
+
+    def broken(*args, **kwargs):
+        raise ImportError("lxml.html.clean module is now a separate project lxml_html_clean.\nInstall lxml[html-clean] or lxml_html_clean directly.")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    folder = env / "archive"
+    txts = write_txt_folder(folder, 3)
+    (folder / "page.html").write_text(PAGE, encoding="utf-8")
+    main(["index", str(folder), "--no-progress", "--workers", "1"])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if "page.html" in line]
+    assert len(lines) == 1 and "ImportError" in lines[0] and "lxml_html_clean" in lines[0]
+    assert len(stored_ids(env)) == len(txts)
+    assert "indexed 3" in out
+
+
+def test_check_of_a_page_whose_reader_fails_is_one_line_exit_2(env, capsys, monkeypatch):
+    import trafilatura
+
+    write_txt_folder(env / "archive", 2)
+    main(["index", str(env / "archive"), "--no-progress"])
+    capsys.readouterr()
+    monkeypatch.setattr(trafilatura, "bare_extraction", lambda *a, **k: 1 / 0)
+    page = env / "pier.html"
+    page.write_text(PAGE, encoding="utf-8")
+    assert main(["check", str(page)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(page) in err[0] and "ZeroDivisionError" in err[0]
