@@ -1,7 +1,8 @@
 """The ``attrib`` command: a thin layer over the library.
 
 Every command has ``--help``; bad input gets one line on stderr and a non-zero exit
-(2: bad input, 3: store unreachable or broken, 1: anything else attrib refused).
+(2: bad input, 3: store unreachable or broken, 1: anything else attrib refused;
+``attrib index`` exits 4 when it skipped records as bad input but stored the rest).
 """
 
 from __future__ import annotations
@@ -70,6 +71,49 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_SKIPPED = 4
+"""``attrib index`` stored what it could but skipped some records as bad input."""
+
+MAX_BAD_LINES = 20
+"""Lines of bad records ``attrib index`` prints before it only counts the rest."""
+
+
+def _line_ranges(lines: Sequence[int], limit: int = 6) -> str:
+    """``1–3, 7, 9–12``: sorted line numbers as ranges, the first ``limit`` of them."""
+    ranges: list[list[int]] = []
+    for number in sorted(set(lines)):
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    shown = [f"{a}–{b}" if b > a else str(a) for a, b in ranges[:limit]]
+    return ", ".join(shown) + (", …" if len(ranges) > limit else "")
+
+
+def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
+    """What ``attrib index`` says of its bad records: one line per record, except that the
+    records of one file that failed for the same reason share one line; past ``limit``
+    lines the rest are only counted."""
+    groups: dict[tuple[str, str], list] = {}
+    for record in bad:
+        groups.setdefault((record.file or record.location, record.message), []).append(record)
+    lines: list[str] = []
+    shown = 0
+    for (file, message), records in groups.items():
+        if len(lines) == limit:
+            break
+        if len(records) == 1:
+            lines.append(f"attrib: skipped {records[0]}")
+        else:
+            numbers = [r.line for r in records if r.line is not None]
+            where = f" (lines {_line_ranges(numbers)})" if len(numbers) == len(records) else ""
+            lines.append(f"attrib: skipped {len(records)} records of {file}: {message}{where}")
+        shown += len(records)
+    if shown < len(bad):
+        lines.append(f"attrib: … and {len(bad) - shown} more bad record(s) not listed")
+    return lines
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from attrib.indexing import IndexSummary, index_records
     from attrib.readers import BadRecord, count_records, read_paths
@@ -85,9 +129,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             for event in index_records(store, records, overwrite=args.overwrite, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
-                if isinstance(event, BadRecord):
-                    bar.write(f"attrib: skipped {event}", file=sys.stderr)
-                elif event.status is WriteStatus.FAILED:
+                if not isinstance(event, BadRecord) and event.status is WriteStatus.FAILED:
                     bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
     except StoreUnavailableError as e:
         raise StoreUnavailableError(
@@ -96,8 +138,14 @@ def cmd_index(args: argparse.Namespace) -> int:
         ) from e
     finally:
         store.close()
+        # Bad records are told after the run, so that a file whose every line fails for
+        # one reason (a field under another name) is one line, not thousands.
+        for line in bad_record_lines(summary.bad):
+            print(line, file=sys.stderr)
     print(f"{summary.line()} ({config.describe_store()})")
-    return 1 if summary.failed else 0
+    if summary.failed:
+        return 1
+    return EXIT_SKIPPED if summary.bad else 0
 
 
 def read_check_article(args: argparse.Namespace):
@@ -339,7 +387,9 @@ def build_parser() -> argparse.ArgumentParser:
             "outlet, url, published_at as ISO 8601), a JSON file, a .txt file (first line: title), an HTML "
             "page, a folder of any of these (read recursively), or - for JSONL on standard input. "
             "Bad records are reported with file and line and skipped; articles already indexed are left alone, "
-            "so running the same command twice adds nothing."
+            "so running the same command twice adds nothing. "
+            "Exit codes: 0 done, 1 some articles failed to store, 2 bad input or usage (nothing indexed), "
+            "3 store unreachable, 4 some records were skipped as bad input (the rest were indexed)."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -26,10 +26,16 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 
 @dataclass(frozen=True)
 class BadRecord:
-    """A record that could not be read; ``location`` is ``path`` or ``path:line``."""
+    """A record that could not be read; ``location`` is ``path`` or ``path:line``.
+
+    ``file`` and ``line`` are the same place taken apart (``line`` only for JSONL and a
+    JSON file that does not parse), so callers can summarise many bad lines of one file.
+    """
 
     location: str
     message: str
+    file: str | None = None
+    line: int | None = None
 
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
@@ -106,7 +112,8 @@ def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) 
         yield from _read_file(path, encoding=encoding, base=base)
     except Exception as e:  # noqa: BLE001 - whatever a reader raises is this file's problem, not the run's
         detail = " ".join(str(e).split())
-        yield BadRecord(str(path), f"could not be read ({type(e).__name__}{': ' + detail if detail else ''})")
+        reason = f"{type(e).__name__}: {detail}" if detail else type(e).__name__
+        yield BadRecord(str(path), f"could not be read ({reason})", file=str(path))
 
 
 def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Record]:
@@ -116,10 +123,10 @@ def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Reco
             _check_line_encoding(encoding)
             handle = open(path, "rb")
         except AttribError as e:
-            yield BadRecord(str(path), str(e))
+            yield BadRecord(str(path), str(e), file=str(path))
             return
         except OSError as e:
-            yield BadRecord(str(path), e.strerror or str(e))
+            yield BadRecord(str(path), e.strerror or str(e), file=str(path))
             return
         with handle:
             yield from read_jsonl(handle, str(path), encoding=encoding)
@@ -127,10 +134,10 @@ def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Reco
     try:
         raw = path.read_text(encoding=encoding)
     except UnicodeDecodeError as e:
-        yield BadRecord(str(path), _decode_message(e, encoding))
+        yield BadRecord(str(path), _decode_message(e, encoding), file=str(path))
         return
     except OSError as e:
-        yield BadRecord(str(path), e.strerror or str(e))
+        yield BadRecord(str(path), e.strerror or str(e), file=str(path))
         return
     try:
         if suffix in JSON_SUFFIXES:
@@ -140,7 +147,7 @@ def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Reco
         else:
             yield text_article(raw, path=path, base=base)
     except AttribError as e:
-        yield BadRecord(str(path), _strip_source(e))
+        yield BadRecord(str(path), _strip_source(e), file=str(path))
 
 
 def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8") -> Iterator[Record]:
@@ -158,19 +165,19 @@ def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8") -> Itera
         try:
             line = raw.decode(encoding)
         except UnicodeDecodeError as e:
-            yield BadRecord(location, _decode_message(e, encoding, where="column", base=1))
+            yield BadRecord(location, _decode_message(e, encoding, where="column", base=1), file=name, line=number)
             continue
         if not line.strip():
             continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError as e:
-            yield BadRecord(location, f"invalid JSON ({e.msg} at column {e.colno})")
+            yield BadRecord(location, f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=number)
             continue
         try:
             yield Article.from_dict(record)
         except AttribError as e:
-            yield BadRecord(location, _strip_source(e))
+            yield BadRecord(location, _strip_source(e), file=name, line=number)
 
 
 def _check_line_encoding(encoding: str) -> None:
@@ -186,7 +193,7 @@ def _json_document(raw: str, name: str) -> Iterator[Record]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as e:
-        yield BadRecord(f"{name}:{e.lineno}", f"invalid JSON ({e.msg} at column {e.colno})")
+        yield BadRecord(f"{name}:{e.lineno}", f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=e.lineno)
         return
     records = data if isinstance(data, list) else [data]
     for position, record in enumerate(records):
@@ -194,7 +201,7 @@ def _json_document(raw: str, name: str) -> Iterator[Record]:
         try:
             yield Article.from_dict(record)
         except AttribError as e:
-            yield BadRecord(location, _strip_source(e))
+            yield BadRecord(location, _strip_source(e), file=name)
 
 
 def _path_id(path: Path, base: Path | None) -> str:

@@ -282,3 +282,63 @@ def test_check_of_a_page_whose_reader_fails_is_one_line_exit_2(env, capsys, monk
     assert main(["check", str(page)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and str(page) in err[0] and "ZeroDivisionError" in err[0]
+
+
+# -- 5. exit codes and how bad records are told ------------------------------------------
+
+
+def test_index_exits_4_when_records_were_skipped_and_0_when_none(env, capsys):
+    clean = env / "clean.jsonl"
+    clean.write_bytes(jsonl_bytes(records(3)))
+    assert main(["index", str(clean), "--no-progress"]) == 0
+    mixed = env / "mixed.jsonl"
+    mixed.write_bytes(jsonl_bytes(records(5)[3:]) + b"{not json\n")
+    assert main(["index", str(mixed), "--no-progress"]) == 4
+    out = capsys.readouterr().out
+    assert "indexed 2" in out  # the good records of the mixed file still landed
+    assert main(["index", str(mixed), "--no-progress"]) == 4  # the bad line is still bad on a re-run
+
+
+def test_index_help_names_every_exit_code():
+    from attrib.cli import build_parser
+
+    parser = build_parser()
+    index = parser._subparsers._group_actions[0].choices["index"]
+    text = " ".join(index.format_help().split())
+    for code in ("0 done", "1 some articles failed", "2 bad input", "3 store unreachable", "4 some records were skipped"):
+        assert code in text
+
+
+def test_records_failing_for_one_reason_are_one_line(env, capsys):
+    n = 300
+    path = env / "other-fields.jsonl"
+    path.write_bytes(jsonl_bytes([{"newid": i, "body": story(i)} for i in range(n)]))
+    assert main(["index", str(path), "--no-progress"]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"attrib: skipped {n} records of {path}: record has no 'text' (lines 1–{n})"]
+
+
+def test_records_failing_for_different_reasons_keep_their_lines_up_to_a_cap(env, capsys):
+    from attrib.cli import MAX_BAD_LINES
+
+    distinct = MAX_BAD_LINES + 7
+    lines = [json.dumps({"id": f"d{i}", "text": story(i), "published_at": f"day {i}"}) for i in range(distinct)]
+    path = env / "dates.jsonl"
+    path.write_text("\n".join([json.dumps(records(1)[0]), *lines]) + "\n", encoding="utf-8")
+    assert main(["index", str(path), "--no-progress"]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == MAX_BAD_LINES + 1
+    assert err[0] == f"attrib: skipped {path}:2: 'published_at' is not an ISO 8601 date: 'day 0'"
+    assert err[-1] == f"attrib: … and {distinct - MAX_BAD_LINES} more bad record(s) not listed"
+
+
+def test_same_reason_in_two_files_is_one_line_per_file(env, capsys):
+    first, second = env / "a.jsonl", env / "b.jsonl"
+    first.write_bytes(jsonl_bytes([{"body": "x"}] * 3))
+    second.write_bytes(jsonl_bytes(records(1)) + jsonl_bytes([{"body": "x"}] * 2))
+    assert main(["index", str(first), str(second), "--no-progress"]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"attrib: skipped 3 records of {first}: record has no 'text' (lines 1–3)",
+        f"attrib: skipped 2 records of {second}: record has no 'text' (lines 2–3)",
+    ]
