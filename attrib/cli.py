@@ -46,6 +46,21 @@ def _progress(args: argparse.Namespace, **kwargs):
     return tqdm(disable=disable, file=sys.stderr, dynamic_ncols=True, **kwargs)
 
 
+def _field_map(args: argparse.Namespace) -> dict[str, str]:
+    from attrib.readers import parse_field_map
+
+    return parse_field_map(args.field or ())
+
+
+def _field_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--field", action="append", metavar="ATTRIB=SOURCE",
+        help="read the article field ATTRIB (id, text, title, outlet, url, published_at, lang) from the "
+        "key SOURCE of JSON and JSONL records; repeatable, e.g. --field text=body --field id=newid "
+        "--field published_at=date",
+    )
+
+
 def _params(args: argparse.Namespace):
     from attrib.core import FingerprintParams
 
@@ -120,7 +135,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from attrib.store import WriteStatus, open_store
 
     config = _config(args)
-    records = read_paths(args.paths, encoding=args.encoding)  # checks the paths exist first
+    fields = _field_map(args)
+    records = read_paths(args.paths, encoding=args.encoding, fields=fields)  # checks the paths exist first
     total = count_records(args.paths)
     store = open_store(config, _params(args))
     summary = IndexSummary()
@@ -153,8 +169,9 @@ def read_check_article(args: argparse.Namespace):
     import json
 
     from attrib.article import Article, parse_datetime
-    from attrib.readers import BadRecord, read_file
+    from attrib.readers import BadRecord, article_from_record, read_file
 
+    fields = _field_map(args)
     if args.article == "-":
         raw = sys.stdin.buffer.read()
         try:
@@ -168,7 +185,7 @@ def read_check_article(args: argparse.Namespace):
             except json.JSONDecodeError:
                 record = None
             if isinstance(record, dict):
-                article = Article.from_dict(record)
+                article = article_from_record(record, fields)
             else:
                 article = Article(id=args.id or Article.derive_id(text=text), text=text)
         else:
@@ -177,7 +194,7 @@ def read_check_article(args: argparse.Namespace):
         path = Path(args.article)
         if not path.is_file():
             raise InputError("no such file", source=args.article)
-        records = list(read_file(path, encoding=args.encoding, base=path.parent))
+        records = list(read_file(path, encoding=args.encoding, base=path.parent, fields=fields))
         if not records:
             raise InputError("no article in the file", source=args.article)
         if len(records) > 1:
@@ -274,6 +291,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise InputError("give PATH... to scan files, or --from-index to scan the index itself (not both)")
     if not args.from_index and (args.outlet or args.since or args.until):
         raise InputError("--outlet, --since and --until select articles of the index; use them with --from-index")
+    if args.from_index and args.field:
+        raise InputError("--field says where JSON input keeps each field; it does not apply to --from-index")
+    fields = _field_map(args)
     source_store = None
     if args.from_index:
         selection = ArticleFilter(
@@ -286,7 +306,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         total = None
         inputs = {"index": config.describe_store(), "outlet": args.outlet, "since": args.since, "until": args.until}
     else:
-        records = read_paths(args.paths, encoding=args.encoding)
+        records = read_paths(args.paths, encoding=args.encoding, fields=fields)
         total = count_records(args.paths)
         inputs = {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in args.paths]}
     summary = ScanSummary()
@@ -397,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
     index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
+    _field_argument(index)
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")
     index.set_defaults(func=cmd_index)
 
@@ -420,6 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     meta.add_argument("--id", help="the article's id (an indexed article with this id is never its own source)")
     meta.add_argument("--outlet", help="the article's outlet (same-outlet reuse is licensed)")
     meta.add_argument("--published-at", metavar="ISO8601", help="publication time; later articles cannot be sources")
+    _field_argument(meta)
     _check_arguments(check)
     check.set_defaults(func=cmd_check)
 
@@ -441,6 +463,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to scan, or -")
     scan.add_argument("-o", "--output", type=Path, required=True, help="folder for the reports and the checkpoint")
     scan.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    _field_argument(scan)
     selection = scan.add_argument_group("scanning the index itself")
     selection.add_argument("--from-index", action="store_true", help="scan the articles already in the index")
     selection.add_argument("--outlet", help="only articles of this outlet")

@@ -10,9 +10,9 @@ from __future__ import annotations
 import codecs
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, fields as dataclass_fields
 from pathlib import Path
-from typing import BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator, Mapping
 
 from attrib.article import Article
 from attrib.errors import AttribError, InputError
@@ -43,11 +43,63 @@ class BadRecord:
 
 Record = Article | BadRecord
 
+FieldMap = Mapping[str, str]
+"""Where each article field is read from in a JSON record: ``{"text": "body"}`` reads the
+text from the key ``body``. Fields not named are read under their own name."""
 
-def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8") -> Iterator[Record]:
+ARTICLE_FIELDS = tuple(f.name for f in dataclass_fields(Article))
+
+
+def parse_field_map(specs: Iterable[str]) -> dict[str, str]:
+    """``["text=body", "id=newid"]`` (``--field ATTRIB=SOURCE``) as a field map.
+
+    Raises :class:`InputError` on a malformed spec, an unknown article field or a field
+    given twice, so a typo stops the run before anything is read.
+    """
+    mapping: dict[str, str] = {}
+    for spec in specs:
+        name, sep, source = spec.partition("=")
+        name, source = name.strip(), source.strip()
+        if not sep or not name or not source:
+            raise InputError(f"--field takes ATTRIB=SOURCE (e.g. --field text=body), got {spec!r}", field="field")
+        if name not in ARTICLE_FIELDS:
+            raise InputError(
+                f"--field {spec}: {name!r} is not an article field; ATTRIB is one of {', '.join(ARTICLE_FIELDS)} "
+                "(the form is ATTRIB=SOURCE, e.g. --field text=body)",
+                field="field",
+            )
+        if name in mapping:
+            raise InputError(f"--field {name} is given twice ({name}={mapping[name]} and {spec})", field="field")
+        mapping[name] = source
+    return mapping
+
+
+def article_from_record(record: Any, fields: FieldMap | None = None) -> Article:
+    """An article from one JSON record, reading each field from where ``fields`` says.
+
+    An error about a mapped field says which key it was read from.
+    """
+    if not fields:
+        return Article.from_dict(record)
+    if not isinstance(record, Mapping):
+        raise InputError("record is not a JSON object")
+    mapped = dict(record)
+    for name, source in fields.items():
+        mapped[name] = record.get(source)
+    try:
+        return Article.from_dict(mapped)
+    except InputError as e:
+        source = fields.get(e.field or "")
+        if source is None:
+            raise
+        raise InputError(f"{e} (read from {source!r} by --field {e.field}={source})", field=e.field) from e
+
+
+def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8", fields: FieldMap | None = None) -> Iterator[Record]:
     """Yield the articles of every path: files by their suffix, folders recursively.
 
-    ``-`` reads JSONL from standard input. A path that does not exist raises
+    ``-`` reads JSONL from standard input; ``fields`` says where JSON and JSONL records
+    keep each article field (see :func:`parse_field_map`). A path that does not exist raises
     :class:`InputError` before anything is read, so a typo does not half-run a job.
     """
     try:
@@ -55,18 +107,18 @@ def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8") -> Itera
     except LookupError:
         raise InputError(f"unknown encoding {encoding!r}") from None
     resolved = [_check_path(p) for p in paths]
-    return _read_resolved(resolved, encoding)
+    return _read_resolved(resolved, encoding, fields)
 
 
-def _read_resolved(resolved: list[Path | None], encoding: str) -> Iterator[Record]:
+def _read_resolved(resolved: list[Path | None], encoding: str, fields: FieldMap | None) -> Iterator[Record]:
     for path in resolved:
         if path is None:
-            yield from read_jsonl(sys.stdin.buffer, "<stdin>", encoding=encoding)
+            yield from read_jsonl(sys.stdin.buffer, "<stdin>", encoding=encoding, fields=fields)
         elif path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES):
-                yield from read_file(file, encoding=encoding, base=path.parent)
+                yield from read_file(file, encoding=encoding, base=path.parent, fields=fields)
         else:
-            yield from read_file(path, encoding=encoding, base=path.parent)
+            yield from read_file(path, encoding=encoding, base=path.parent, fields=fields)
 
 
 def count_records(paths: Iterable[str | Path]) -> int | None:
@@ -101,7 +153,9 @@ def _check_path(raw: str | Path) -> Path | None:
     return path
 
 
-def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) -> Iterator[Record]:
+def read_file(
+    path: Path, *, encoding: str = "utf-8", base: Path | None = None, fields: FieldMap | None = None
+) -> Iterator[Record]:
     """The records of one file, read by its suffix.
 
     A reader that fails outright (a parser bug, a missing dependency, a disk error) costs
@@ -109,14 +163,14 @@ def read_file(path: Path, *, encoding: str = "utf-8", base: Path | None = None) 
     :class:`BadRecord` naming the file, so one odd page never aborts an archive run.
     """
     try:
-        yield from _read_file(path, encoding=encoding, base=base)
+        yield from _read_file(path, encoding=encoding, base=base, fields=fields)
     except Exception as e:  # noqa: BLE001 - whatever a reader raises is this file's problem, not the run's
         detail = " ".join(str(e).split())
         reason = f"{type(e).__name__}: {detail}" if detail else type(e).__name__
         yield BadRecord(str(path), f"could not be read ({reason})", file=str(path))
 
 
-def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Record]:
+def _read_file(path: Path, *, encoding: str, base: Path | None, fields: FieldMap | None) -> Iterator[Record]:
     suffix = path.suffix.lower()
     if suffix in JSONL_SUFFIXES:
         try:
@@ -129,7 +183,7 @@ def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Reco
             yield BadRecord(str(path), e.strerror or str(e), file=str(path))
             return
         with handle:
-            yield from read_jsonl(handle, str(path), encoding=encoding)
+            yield from read_jsonl(handle, str(path), encoding=encoding, fields=fields)
         return
     try:
         raw = path.read_text(encoding=encoding)
@@ -141,7 +195,7 @@ def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Reco
         return
     try:
         if suffix in JSON_SUFFIXES:
-            yield from _json_document(raw, str(path))
+            yield from _json_document(raw, str(path), fields)
         elif suffix in HTML_SUFFIXES:
             yield html_article(raw, path=path, base=base)
         else:
@@ -150,7 +204,7 @@ def _read_file(path: Path, *, encoding: str, base: Path | None) -> Iterator[Reco
         yield BadRecord(str(path), _strip_source(e), file=str(path))
 
 
-def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8") -> Iterator[Record]:
+def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8", fields: FieldMap | None = None) -> Iterator[Record]:
     """The records of a JSONL stream, one a line, each line decoded on its own.
 
     ``handle`` yields bytes: a line that is not ``encoding`` text is one bad record
@@ -175,7 +229,7 @@ def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8") -> Itera
             yield BadRecord(location, f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=number)
             continue
         try:
-            yield Article.from_dict(record)
+            yield article_from_record(record, fields)
         except AttribError as e:
             yield BadRecord(location, _strip_source(e), file=name, line=number)
 
@@ -189,7 +243,7 @@ def _check_line_encoding(encoding: str) -> None:
         raise InputError(f"JSONL cannot be read as {encoding}: its lines are split on the byte 0x0a; use UTF-8")
 
 
-def _json_document(raw: str, name: str) -> Iterator[Record]:
+def _json_document(raw: str, name: str, fields: FieldMap | None = None) -> Iterator[Record]:
     try:
         data = json.loads(raw)
     except json.JSONDecodeError as e:
@@ -199,7 +253,7 @@ def _json_document(raw: str, name: str) -> Iterator[Record]:
     for position, record in enumerate(records):
         location = name if len(records) == 1 else f"{name}[{position}]"
         try:
-            yield Article.from_dict(record)
+            yield article_from_record(record, fields)
         except AttribError as e:
             yield BadRecord(location, _strip_source(e), file=name)
 

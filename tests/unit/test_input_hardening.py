@@ -342,3 +342,107 @@ def test_same_reason_in_two_files_is_one_line_per_file(env, capsys):
         f"attrib: skipped 3 records of {first}: record has no 'text' (lines 1–3)",
         f"attrib: skipped 2 records of {second}: record has no 'text' (lines 2–3)",
     ]
+
+
+# -- 6. --field: JSON records that name their fields otherwise ------------------------------
+
+
+WORDS = (
+    "harbour minister council budget river storm factory union court school hospital railway "
+    "election farmers bridge museum police festival tariff drought reactor vaccine orchestra "
+    "mayor airport strike senate bakery glacier satellite treaty"
+).split()
+
+
+def distinct_story(i: int, words: int = 60) -> str:
+    """Random words of a small vocabulary, one seed each: two seeds share almost no five-word run."""
+    import random
+
+    rng = random.Random(i)
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def reuters_like(n: int) -> list[dict]:
+    return [{"newid": 100 + i, "title": f"HEADLINE {i}", "body": distinct_story(i), "date": "2024-02-26T15:01:01"} for i in range(n)]
+
+
+REUTERS_FIELDS = ["--field", "text=body", "--field", "id=newid", "--field", "published_at=date"]
+
+
+def test_index_reads_fields_under_other_names(env, capsys):
+    items = reuters_like(4)
+    path = env / "reuters.jsonl"
+    path.write_bytes(jsonl_bytes(items))
+    assert main(["index", str(path), "--no-progress", *REUTERS_FIELDS]) == 0
+    from attrib.store import EmbeddedStore
+
+    store = EmbeddedStore(env / "attrib.db")
+    try:
+        stored = {a.id: a for a in store.iter_articles()}
+    finally:
+        store.close()
+    assert set(stored) == {str(item["newid"]) for item in items}
+    for item in items:
+        article = stored[str(item["newid"])]
+        assert article.text == item["body"] and article.title == item["title"]
+        assert article.published_at is not None and article.published_at.isoformat().startswith(item["date"])
+
+
+def test_a_mapped_field_that_fails_names_its_source_key(env, capsys):
+    path = env / "reuters.jsonl"
+    path.write_bytes(jsonl_bytes([{"newid": 1, "body": story(1), "date": "26-FEB-1987 15:01:01.79"}]))
+    assert main(["index", str(path), "--no-progress", *REUTERS_FIELDS]) == 4
+    err = capsys.readouterr().err
+    assert "'published_at' is not an ISO 8601 date" in err and "'date'" in err and "--field published_at=date" in err
+
+
+@pytest.mark.parametrize("spec", ["body=text", "txt=body", "text", "=body", "text="])
+@pytest.mark.parametrize("command", ["index", "check", "scan"])
+def test_a_bad_field_spec_is_one_line_exit_2_before_anything_runs(env, capsys, spec, command):
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(1)))
+    argv = {"index": ["index", str(path)], "check": ["check", str(path)], "scan": ["scan", str(path), "-o", str(env / "scan")]}[command]
+    assert main([*argv, "--field", spec, "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("attrib: --field") and "ATTRIB=SOURCE" in err[0]
+    assert not (env / "attrib.db").exists() and not (env / "scan").exists()
+
+
+def test_the_same_field_twice_is_refused(env, capsys):
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(1)))
+    assert main(["index", str(path), "--field", "text=body", "--field", "text=story", "--no-progress"]) == 2
+    assert "given twice" in capsys.readouterr().err
+
+
+def test_check_reads_mapped_fields_from_a_file_and_from_stdin(env, capsys, monkeypatch):
+    import io
+
+    archive = env / "archive.jsonl"
+    archive.write_bytes(jsonl_bytes(reuters_like(3)))
+    assert main(["index", str(archive), "--no-progress", *REUTERS_FIELDS]) == 0
+    capsys.readouterr()
+    query = {"newid": 999, "title": "COPY", "body": reuters_like(3)[1]["body"], "date": "2024-03-01T00:00:00"}
+    single = env / "query.json"
+    single.write_text(json.dumps(query), encoding="utf-8")
+    assert main(["check", str(single), "--format", "json", *REUTERS_FIELDS]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(json.dumps(query).encode("utf-8"))))
+    assert main(["check", "-", "--format", "json", *REUTERS_FIELDS]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    for report in (from_file, from_stdin):
+        assert report["article"]["id"] == "999"
+        assert report["likely_original"]["id"] == str(reuters_like(3)[1]["newid"])
+
+
+def test_scan_reads_mapped_fields_and_refuses_them_with_from_index(env, capsys):
+    archive = env / "archive.jsonl"
+    archive.write_bytes(jsonl_bytes(reuters_like(3)))
+    assert main(["index", str(archive), "--no-progress", *REUTERS_FIELDS]) == 0
+    out = env / "scan"
+    assert main(["scan", str(archive), "-o", str(out), "--workers", "1", "--no-progress", *REUTERS_FIELDS]) == 0
+    reports = [json.loads(line) for line in (out / "reports.jsonl").read_text().splitlines()]
+    assert {r["article"]["id"] for r in reports} == {str(item["newid"]) for item in reuters_like(3)}
+    capsys.readouterr()
+    assert main(["scan", "--from-index", "-o", str(env / "scan2"), "--field", "text=body", "--no-progress"]) == 2
+    assert "--from-index" in capsys.readouterr().err
