@@ -17,6 +17,13 @@ from attrib import __version__
 from attrib.config import Config
 from attrib.errors import AttribError, InputError, StoreUnavailableError
 
+ID_HELP = (
+    "A .txt file's id is its path below the folder given, without the suffix; a file given by itself "
+    "is its name without the suffix. So examples/000_x.txt and the folder examples/ both give 000_x, "
+    "relative or absolute; bbc/ gives politics/001, bbc/politics/ gives 001. HTML pages follow the "
+    "same rule unless they name their URL, which then makes the id."
+)
+
 STORE_HELP = """
 Where articles live: the embedded store (a single SQLite file, the default: $ATTRIB_DB or
 ./attrib.db) or Elasticsearch when --es-url or $ATTRIB_ES_URL is given. Credentials come
@@ -169,7 +176,7 @@ def read_check_article(args: argparse.Namespace):
     import json
 
     from attrib.article import Article, parse_datetime
-    from attrib.readers import BadRecord, article_from_record, read_file
+    from attrib.readers import BadRecord, article_from_record, read_file, split_title
 
     fields = _field_map(args)
     if args.article == "-":
@@ -178,18 +185,22 @@ def read_check_article(args: argparse.Namespace):
             text = raw.decode(args.encoding)
         except UnicodeDecodeError as e:
             raise InputError(f"not {args.encoding} text (byte 0x{raw[e.start]:02x} at offset {e.start})", source="<stdin>") from None
-        stripped = text.lstrip()
-        if stripped.startswith("{"):
+        if not text.strip():
+            raise InputError("no text on standard input", source="<stdin>")
+        if text.lstrip().startswith("{"):
             try:
                 record = json.loads(text)
             except json.JSONDecodeError:
                 record = None
-            if isinstance(record, dict):
-                article = article_from_record(record, fields)
-            else:
-                article = Article(id=args.id or Article.derive_id(text=text), text=text)
         else:
-            article = Article(id=args.id or Article.derive_id(text=text), text=text)
+            record = None
+        if isinstance(record, dict):
+            article = article_from_record(record, fields)
+        else:
+            # Read as a .txt file would be, so `check - < story.txt` checks the same title
+            # and text as `check story.txt`; with no name to go by, the id is the text's.
+            title, body = split_title(text)
+            article = Article(id=args.id or Article.derive_id(text=body), text=body, title=title)
     else:
         path = Path(args.article)
         if not path.is_file():
@@ -407,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
             "outlet, url, published_at as ISO 8601), a JSON file, a .txt file (first line: title), an HTML "
             "page, a folder of any of these (read recursively), or - for JSONL on standard input. "
             "Bad records are reported with file and line and skipped; articles already indexed are left alone, "
-            "so running the same command twice adds nothing. "
+            "so running the same command twice adds nothing. " + ID_HELP + " "
             "Exit codes: 0 done, 1 some articles failed to store, 2 bad input or usage (nothing indexed), "
             "3 store unreachable, 4 some records were skipped as bad input (the rest were indexed)."
         ),
@@ -429,7 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
             "Check one article against the index: name its likely original (the earliest article it "
             "derives from), list the copied passages with character offsets in both texts, and flag "
             "quotes taken from another outlet without credit. ARTICLE is a .txt file (first line: title), "
-            "a .json article, an .html page, or - for standard input (plain text or a JSON object)."
+            "a .json article, an .html page, or - for standard input: a JSON object when it starts with {, "
+            "else text read as a .txt file is (first line: title). A .txt or .html file's id is its name "
+            "without the suffix, as attrib index gives it for the file or its folder. Standard input has no "
+            "name, so its id is derived from the text (txt-...) unless --id is given. An indexed article "
+            "with exactly the same text, and no outlet, URL or date that says otherwise, is the article "
+            "itself under another id and never its own source."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -454,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
             "article of the index (optionally of one outlet and publication window) against the index. "
             "Writes OUTPUT/reports.jsonl (one report a line), summary.csv, index.html (flagged articles by "
             "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
+            + ID_HELP + " "
             "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input, "
             "3 store unreachable (resume later) or empty."
         ),

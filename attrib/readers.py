@@ -3,6 +3,12 @@
 Readers stream: they yield an :class:`~attrib.article.Article` for every good record and a
 :class:`BadRecord` (with its ``file:line``) for every bad one, so one broken line never
 stops the rest from landing.
+
+A ``.txt`` or ``.html`` file (an HTML page without a URL) gets its id from its path below
+the folder that was given, without the suffix: ``examples/000_x.txt`` given by itself and
+the folder ``examples/`` both give ``000_x``, whether the path is relative or absolute;
+``bbc/`` gives ``politics/001`` to keep the five ``001.txt`` of its topics apart. Only
+giving an ancestor folder (``bbc/`` rather than ``bbc/politics/``) changes the id.
 """
 
 from __future__ import annotations
@@ -116,7 +122,7 @@ def _read_resolved(resolved: list[Path | None], encoding: str, fields: FieldMap 
             yield from read_jsonl(sys.stdin.buffer, "<stdin>", encoding=encoding, fields=fields)
         elif path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in KNOWN_SUFFIXES):
-                yield from read_file(file, encoding=encoding, base=path.parent, fields=fields)
+                yield from read_file(file, encoding=encoding, base=path, fields=fields)
         else:
             yield from read_file(path, encoding=encoding, base=path.parent, fields=fields)
 
@@ -259,15 +265,17 @@ def _json_document(raw: str, name: str, fields: FieldMap | None = None) -> Itera
 
 
 def _path_id(path: Path, base: Path | None) -> str:
+    """``path`` below the folder ``base`` that was given, without its suffix; a file given
+    by itself (``base`` None or its own folder) is its stem."""
     relative = path.relative_to(base) if base is not None and path.is_relative_to(base) else Path(path.name)
     return relative.with_suffix("").as_posix()
 
 
-def text_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
-    """A ``.txt`` article: the first non-empty line is the title, the rest the text.
+def split_title(raw: str) -> tuple[str | None, str]:
+    """The ``.txt`` layout: the first non-empty line is the title, the rest the text.
 
-    The id is the file's path below the folder that was given (``bbc/sport/199``), so
-    two files with the same words stay two articles. A file of a single line is all text.
+    A text of a single line is all text and no title. Raises :class:`InputError` when
+    there is no text at all.
     """
     lines = raw.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -275,10 +283,15 @@ def text_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
         raise InputError("file has no text", field="text")
     body = "\n".join(lines[first + 1 :])
     if body.strip():
-        title = lines[first].strip()
-        text = body
-    else:
-        title, text = None, raw
+        return lines[first].strip(), body
+    return None, raw
+
+
+def text_article(raw: str, *, path: Path, base: Path | None = None) -> Article:
+    """A ``.txt`` article (see :func:`split_title`), its id the file's path below the
+    folder ``base`` that was given (the module docstring has the rule), so two files
+    with the same words stay two articles."""
+    title, text = split_title(raw)
     return Article(id=_path_id(path, base), text=text, title=title)
 
 

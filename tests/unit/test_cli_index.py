@@ -63,7 +63,7 @@ def test_folder_of_txt_files(env, capsys):
     from attrib.store import EmbeddedStore
 
     store = EmbeddedStore(env / "attrib.db")
-    article = store.get(["news/sport/001"])["news/sport/001"]
+    article = store.get(["sport/001"])["sport/001"]  # the path below the folder given
     assert article.title == "A headline" and article.text.strip() == "Body of the first story about the match."
     store.close()
 

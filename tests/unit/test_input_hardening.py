@@ -446,3 +446,126 @@ def test_scan_reads_mapped_fields_and_refuses_them_with_from_index(env, capsys):
     capsys.readouterr()
     assert main(["scan", "--from-index", "-o", str(env / "scan2"), "--field", "text=body", "--no-progress"]) == 2
     assert "--from-index" in capsys.readouterr().err
+
+
+# -- 7. one id per file, whatever path leads to it; never one's own source -----------------
+
+SHARED = ROOT.parent / "shared"
+SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
+SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
+
+
+def ids_of(paths) -> list[str]:
+    return [r.id for r in read_paths(paths) if isinstance(r, Article)]
+
+
+@pytest.mark.parametrize("suffix", [".txt", ".html"])
+def test_a_file_has_one_id_given_alone_or_in_its_folder_relative_or_absolute(tmp_path, monkeypatch, suffix):
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    name = "000_story"
+    path = folder / f"{name}{suffix}"
+    path.write_text(PAGE if suffix == ".html" else f"Headline\n\n{story(0)}\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    forms = [[path], [folder], ["examples/000_story" + suffix], ["examples"], ["examples/"], ["./examples/../examples"]]
+    found = {tuple(ids_of(form)) for form in forms}
+    assert found == {(name,)}
+
+
+def test_files_of_the_same_name_in_subfolders_stay_apart(tmp_path):
+    for topic in ("politics", "sport"):
+        (tmp_path / "bbc" / topic).mkdir(parents=True)
+        (tmp_path / "bbc" / topic / "001.txt").write_text(f"{topic}\n\n{story(len(topic))}\n", encoding="utf-8")
+    ids = ids_of([tmp_path / "bbc"])
+    assert len(ids) == len(set(ids)) == 2
+    assert ids_of([tmp_path / "bbc" / "sport"]) == ids_of([tmp_path / "bbc" / "sport" / "001.txt"])
+
+
+def seeds(tmp_path: Path) -> Path:
+    folder = tmp_path / "examples"
+    folder.mkdir()
+    for seed in (SEED_000, SEED_003):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    return folder
+
+
+def test_scanning_the_folder_of_an_indexed_file_finds_no_self_copy(env, capsys):
+    folder = seeds(env)
+    assert main(["index", str(folder / SEED_000.name), "--no-progress"]) == 0
+    out = env / "scan"
+    assert main(["scan", str(folder), "-o", str(out), "--workers", "1", "--no-progress"]) == 0
+    reports = {r["article"]["id"]: r for r in map(json.loads, (out / "reports.jsonl").read_text().splitlines())}
+    assert set(reports) == {SEED_000.stem, SEED_003.stem}
+    assert reports[SEED_000.stem]["likely_original"] is None
+    assert all(s["article"]["id"] != SEED_000.stem for s in reports[SEED_000.stem]["sources"])
+    assert reports[SEED_003.stem]["likely_original"]["id"] == SEED_000.stem
+
+
+def check_json(argv: list[str], capsys) -> dict:
+    assert main(["check", *argv, "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_check_of_stdin_reads_a_txt_as_check_of_the_file_does(env, capsys, monkeypatch):
+    import io
+
+    folder = seeds(env)
+    assert main(["index", str(folder / SEED_000.name), "--no-progress"]) == 0
+    capsys.readouterr()
+    from_file = check_json([str(folder / SEED_003.name)], capsys)
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(SEED_003.read_bytes())))
+    from_stdin = check_json(["-"], capsys)
+    assert from_stdin["article"]["title"] == from_file["article"]["title"] is not None
+    assert from_stdin["likely_original"]["id"] == from_file["likely_original"]["id"] == SEED_000.stem
+    passages = [{s["article"]["id"]: s["passages"] for s in r["sources"]} for r in (from_file, from_stdin)]
+    assert passages[0] == passages[1] and passages[0][SEED_000.stem]
+
+
+def test_the_id_rule_is_in_the_help_of_index_check_and_scan():
+    from attrib.cli import build_parser
+
+    choices = build_parser()._subparsers._group_actions[0].choices
+    for command in ("index", "check", "scan"):
+        text = " ".join(choices[command].format_help().split())
+        assert "id is its" in text and "without the suffix" in text, command
+    assert "derived from the text" in " ".join(choices["check"].format_help().split())
+
+
+def test_the_same_text_under_another_id_is_not_a_source_and_does_not_hide_the_original(env, capsys):
+    seed3 = read_paths([SEED_003])
+    (article,) = list(seed3)
+    copy = env / "copy.jsonl"
+    copy.write_bytes(jsonl_bytes([{"id": "stored-copy-of-003", "title": article.title, "text": article.text}]))
+    assert main(["index", str(SEED_000), str(copy), "--no-progress"]) == 0
+    capsys.readouterr()
+    report = check_json([str(SEED_003)], capsys)
+    assert all(s["article"]["id"] != "stored-copy-of-003" for s in report["sources"])
+    # The copy scores far above the real original; were it only dropped after retrieval,
+    # its score would still set the floor that the original then fails.
+    assert report["likely_original"]["id"] == SEED_000.stem
+
+
+def test_a_verbatim_copy_from_another_outlet_stays_a_source(env, capsys):
+    (article,) = list(read_paths([SEED_003]))
+    copy = env / "copy.jsonl"
+    copy.write_bytes(jsonl_bytes([{"id": "elsewhere", "text": article.text, "outlet": "Other Paper", "published_at": "2020-01-01"}]))
+    assert main(["index", str(copy), "--no-progress"]) == 0
+    capsys.readouterr()
+    report = check_json([str(SEED_003), "--outlet", "Daily", "--published-at", "2024-12-01"], capsys)
+    assert report["likely_original"]["id"] == "elsewhere"
+
+
+def test_is_same_article():
+    from dataclasses import replace
+    from datetime import datetime, timezone
+
+    from attrib.detect import is_same_article
+
+    base = Article(id="a", text=story(1), outlet="Wire", url="https://e.com/a")
+    assert is_same_article(base, replace(base, id="b"))
+    assert is_same_article(base, replace(base, id="b", outlet=None, url=None))
+    assert not is_same_article(base, replace(base, id="b", text=story(2)))
+    assert not is_same_article(base, replace(base, id="b", outlet="Other"))
+    assert not is_same_article(base, replace(base, id="b", url="https://e.com/b"))
+    dated = replace(base, published_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
+    assert not is_same_article(dated, replace(dated, id="b", published_at=datetime(2023, 1, 1, tzinfo=timezone.utc)))
