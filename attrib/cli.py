@@ -190,11 +190,11 @@ def read_check_article(args: argparse.Namespace):
         if text.lstrip().startswith("{"):
             try:
                 record = json.loads(text)
-            except json.JSONDecodeError:
-                record = None
-        else:
-            record = None
-        if isinstance(record, dict):
+            except json.JSONDecodeError as e:
+                raise InputError(
+                    f"starts with '{{' but is not a JSON object ({e.msg} at line {e.lineno} column {e.colno})",
+                    source="<stdin>",
+                ) from None
             article = article_from_record(record, fields)
         else:
             # Read as a .txt file would be, so `check - < story.txt` checks the same title

@@ -569,3 +569,23 @@ def test_is_same_article():
     assert not is_same_article(base, replace(base, id="b", url="https://e.com/b"))
     dated = replace(base, published_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
     assert not is_same_article(dated, replace(dated, id="b", published_at=datetime(2023, 1, 1, tzinfo=timezone.utc)))
+
+
+# -- 8. truncated JSON on standard input ----------------------------------------------------
+
+
+def test_check_of_truncated_json_on_stdin_is_one_line_naming_the_position(env, capsys, monkeypatch):
+    import io
+
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(2)))
+    main(["index", str(path), "--no-progress"])
+    capsys.readouterr()
+    truncated = json.dumps({"id": "t", "text": story(1)})[:30]
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(truncated.encode("utf-8"))))
+    assert main(["check", "-"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("attrib: <stdin>:") and "not a JSON object" in err[0]
+    with pytest.raises(json.JSONDecodeError) as parse:
+        json.loads(truncated)
+    assert f"line {parse.value.lineno} column {parse.value.colno}" in err[0]
