@@ -5,6 +5,7 @@ Pure data and validation (standard library and xxhash only), shared by every lay
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Mapping
@@ -17,7 +18,27 @@ from attrib.errors import InputError
 MAX_TEXT_CHARS = 5_000_000
 """Articles longer than this (5 million characters) are refused: no news story is that long."""
 
+MAX_ID_BYTES = 512
+"""Elasticsearch refuses an ``_id`` longer than 512 bytes, so ids are measured in UTF-8 bytes."""
+
 _FIELDS = ("id", "text", "title", "outlet", "url", "published_at", "lang")
+_STRING_FIELDS = ("id", "text", "title", "outlet", "url", "lang")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _check_unicode(value: Any, name: str) -> None:
+    """Refuse a lone surrogate: JSON's ``"\\ud800"`` escape yields one, and no store or
+    encoder downstream can write it, so it is caught here, per record, naming the field."""
+    if not isinstance(value, str) or value.isascii():
+        return
+    found = _SURROGATE.search(value)
+    if found:
+        raise InputError(
+            f"'{name}' holds a lone surrogate (U+{ord(found.group()):04X} at character {found.start()}), "
+            "which is not valid Unicode text",
+            field=name,
+        )
 
 
 @dataclass(frozen=True)
@@ -37,8 +58,17 @@ class Article:
     def __post_init__(self) -> None:
         if not isinstance(self.id, str) or not self.id.strip():
             raise InputError("article id must be a non-empty string", field="id")
-        if len(self.id) > 512:
-            raise InputError("article id longer than 512 characters", field="id")
+        for name in _STRING_FIELDS:
+            _check_unicode(getattr(self, name), name)
+        id_bytes = len(self.id.encode("utf-8"))
+        if id_bytes > MAX_ID_BYTES:
+            raise InputError(f"article id is {id_bytes} bytes in UTF-8; the limit is {MAX_ID_BYTES}", field="id")
+        control = _CONTROL.search(self.id)
+        if control:
+            raise InputError(
+                f"article id holds a control character (U+{ord(control.group()):04X} at character {control.start()})",
+                field="id",
+            )
         if not isinstance(self.text, str):
             raise InputError("text must be a string", field="text")
         if not self.text.strip():

@@ -1,7 +1,8 @@
 """The ``attrib`` command: a thin layer over the library.
 
 Every command has ``--help``; bad input gets one line on stderr and a non-zero exit
-(2: bad input, 3: store unreachable or broken, 1: anything else attrib refused).
+(2: bad input, 3: store unreachable or broken, 1: anything else attrib refused;
+``attrib index`` exits 4 when it skipped records as bad input but stored the rest).
 """
 
 from __future__ import annotations
@@ -15,6 +16,13 @@ from typing import Sequence
 from attrib import __version__
 from attrib.config import Config
 from attrib.errors import AttribError, InputError, StoreUnavailableError
+
+ID_HELP = (
+    "A .txt file's id is its path below the folder given, without the suffix; a file given by itself "
+    "is its name without the suffix. So examples/000_x.txt and the folder examples/ both give 000_x, "
+    "relative or absolute; bbc/ gives politics/001, bbc/politics/ gives 001. HTML pages follow the "
+    "same rule unless they name their URL, which then makes the id."
+)
 
 STORE_HELP = """
 Where articles live: the embedded store (a single SQLite file, the default: $ATTRIB_DB or
@@ -45,6 +53,21 @@ def _progress(args: argparse.Namespace, **kwargs):
     return tqdm(disable=disable, file=sys.stderr, dynamic_ncols=True, **kwargs)
 
 
+def _field_map(args: argparse.Namespace) -> dict[str, str]:
+    from attrib.readers import parse_field_map
+
+    return parse_field_map(args.field or ())
+
+
+def _field_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--field", action="append", metavar="ATTRIB=SOURCE",
+        help="read the article field ATTRIB (id, text, title, outlet, url, published_at, lang) from the "
+        "key SOURCE of JSON and JSONL records; repeatable, e.g. --field text=body --field id=newid "
+        "--field published_at=date",
+    )
+
+
 def _params(args: argparse.Namespace):
     from attrib.core import FingerprintParams
 
@@ -70,13 +93,57 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
+EXIT_SKIPPED = 4
+"""``attrib index`` stored what it could but skipped some records as bad input."""
+
+MAX_BAD_LINES = 20
+"""Lines of bad records ``attrib index`` prints before it only counts the rest."""
+
+
+def _line_ranges(lines: Sequence[int], limit: int = 6) -> str:
+    """``1–3, 7, 9–12``: sorted line numbers as ranges, the first ``limit`` of them."""
+    ranges: list[list[int]] = []
+    for number in sorted(set(lines)):
+        if ranges and number == ranges[-1][1] + 1:
+            ranges[-1][1] = number
+        else:
+            ranges.append([number, number])
+    shown = [f"{a}–{b}" if b > a else str(a) for a, b in ranges[:limit]]
+    return ", ".join(shown) + (", …" if len(ranges) > limit else "")
+
+
+def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
+    """What ``attrib index`` says of its bad records: one line per record, except that the
+    records of one file that failed for the same reason share one line; past ``limit``
+    lines the rest are only counted."""
+    groups: dict[tuple[str, str], list] = {}
+    for record in bad:
+        groups.setdefault((record.file or record.location, record.message), []).append(record)
+    lines: list[str] = []
+    shown = 0
+    for (file, message), records in groups.items():
+        if len(lines) == limit:
+            break
+        if len(records) == 1:
+            lines.append(f"attrib: skipped {records[0]}")
+        else:
+            numbers = [r.line for r in records if r.line is not None]
+            where = f" (lines {_line_ranges(numbers)})" if len(numbers) == len(records) else ""
+            lines.append(f"attrib: skipped {len(records)} records of {file}: {message}{where}")
+        shown += len(records)
+    if shown < len(bad):
+        lines.append(f"attrib: … and {len(bad) - shown} more bad record(s) not listed")
+    return lines
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from attrib.indexing import IndexSummary, index_records
     from attrib.readers import BadRecord, count_records, read_paths
     from attrib.store import WriteStatus, open_store
 
     config = _config(args)
-    records = read_paths(args.paths, encoding=args.encoding)  # checks the paths exist first
+    fields = _field_map(args)
+    records = read_paths(args.paths, encoding=args.encoding, fields=fields)  # checks the paths exist first
     total = count_records(args.paths)
     store = open_store(config, _params(args))
     summary = IndexSummary()
@@ -85,9 +152,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             for event in index_records(store, records, overwrite=args.overwrite, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
-                if isinstance(event, BadRecord):
-                    bar.write(f"attrib: skipped {event}", file=sys.stderr)
-                elif event.status is WriteStatus.FAILED:
+                if not isinstance(event, BadRecord) and event.status is WriteStatus.FAILED:
                     bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
     except StoreUnavailableError as e:
         raise StoreUnavailableError(
@@ -96,8 +161,14 @@ def cmd_index(args: argparse.Namespace) -> int:
         ) from e
     finally:
         store.close()
+        # Bad records are told after the run, so that a file whose every line fails for
+        # one reason (a field under another name) is one line, not thousands.
+        for line in bad_record_lines(summary.bad):
+            print(line, file=sys.stderr)
     print(f"{summary.line()} ({config.describe_store()})")
-    return 1 if summary.failed else 0
+    if summary.failed:
+        return 1
+    return EXIT_SKIPPED if summary.bad else 0
 
 
 def read_check_article(args: argparse.Namespace):
@@ -105,31 +176,36 @@ def read_check_article(args: argparse.Namespace):
     import json
 
     from attrib.article import Article, parse_datetime
-    from attrib.readers import BadRecord, read_file
+    from attrib.readers import BadRecord, article_from_record, read_file, split_title
 
+    fields = _field_map(args)
     if args.article == "-":
         raw = sys.stdin.buffer.read()
         try:
             text = raw.decode(args.encoding)
         except UnicodeDecodeError as e:
             raise InputError(f"not {args.encoding} text (byte 0x{raw[e.start]:02x} at offset {e.start})", source="<stdin>") from None
-        stripped = text.lstrip()
-        if stripped.startswith("{"):
+        if not text.strip():
+            raise InputError("no text on standard input", source="<stdin>")
+        if text.lstrip().startswith("{"):
             try:
                 record = json.loads(text)
-            except json.JSONDecodeError:
-                record = None
-            if isinstance(record, dict):
-                article = Article.from_dict(record)
-            else:
-                article = Article(id=args.id or Article.derive_id(text=text), text=text)
+            except json.JSONDecodeError as e:
+                raise InputError(
+                    f"starts with '{{' but is not a JSON object ({e.msg} at line {e.lineno} column {e.colno})",
+                    source="<stdin>",
+                ) from None
+            article = article_from_record(record, fields)
         else:
-            article = Article(id=args.id or Article.derive_id(text=text), text=text)
+            # Read as a .txt file would be, so `check - < story.txt` checks the same title
+            # and text as `check story.txt`; with no name to go by, the id is the text's.
+            title, body = split_title(text)
+            article = Article(id=args.id or Article.derive_id(text=body), text=body, title=title)
     else:
         path = Path(args.article)
         if not path.is_file():
             raise InputError("no such file", source=args.article)
-        records = list(read_file(path, encoding=args.encoding, base=path.parent))
+        records = list(read_file(path, encoding=args.encoding, base=path.parent, fields=fields))
         if not records:
             raise InputError("no article in the file", source=args.article)
         if len(records) > 1:
@@ -226,6 +302,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise InputError("give PATH... to scan files, or --from-index to scan the index itself (not both)")
     if not args.from_index and (args.outlet or args.since or args.until):
         raise InputError("--outlet, --since and --until select articles of the index; use them with --from-index")
+    if args.from_index and args.field:
+        raise InputError("--field says where JSON input keeps each field; it does not apply to --from-index")
+    fields = _field_map(args)
     source_store = None
     if args.from_index:
         selection = ArticleFilter(
@@ -238,7 +317,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         total = None
         inputs = {"index": config.describe_store(), "outlet": args.outlet, "since": args.since, "until": args.until}
     else:
-        records = read_paths(args.paths, encoding=args.encoding)
+        records = read_paths(args.paths, encoding=args.encoding, fields=fields)
         total = count_records(args.paths)
         inputs = {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in args.paths]}
     summary = ScanSummary()
@@ -339,7 +418,9 @@ def build_parser() -> argparse.ArgumentParser:
             "outlet, url, published_at as ISO 8601), a JSON file, a .txt file (first line: title), an HTML "
             "page, a folder of any of these (read recursively), or - for JSONL on standard input. "
             "Bad records are reported with file and line and skipped; articles already indexed are left alone, "
-            "so running the same command twice adds nothing."
+            "so running the same command twice adds nothing. " + ID_HELP + " "
+            "Exit codes: 0 done, 1 some articles failed to store, 2 bad input or usage (nothing indexed), "
+            "3 store unreachable, 4 some records were skipped as bad input (the rest were indexed)."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -347,6 +428,7 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
     index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
+    _field_argument(index)
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")
     index.set_defaults(func=cmd_index)
 
@@ -358,7 +440,12 @@ def build_parser() -> argparse.ArgumentParser:
             "Check one article against the index: name its likely original (the earliest article it "
             "derives from), list the copied passages with character offsets in both texts, and flag "
             "quotes taken from another outlet without credit. ARTICLE is a .txt file (first line: title), "
-            "a .json article, an .html page, or - for standard input (plain text or a JSON object)."
+            "a .json article, an .html page, or - for standard input: a JSON object when it starts with {, "
+            "else text read as a .txt file is (first line: title). A .txt or .html file's id is its name "
+            "without the suffix, as attrib index gives it for the file or its folder. Standard input has no "
+            "name, so its id is derived from the text (txt-...) unless --id is given. An indexed article "
+            "with exactly the same text, and no outlet, URL or date that says otherwise, is the article "
+            "itself under another id and never its own source."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -370,6 +457,7 @@ def build_parser() -> argparse.ArgumentParser:
     meta.add_argument("--id", help="the article's id (an indexed article with this id is never its own source)")
     meta.add_argument("--outlet", help="the article's outlet (same-outlet reuse is licensed)")
     meta.add_argument("--published-at", metavar="ISO8601", help="publication time; later articles cannot be sources")
+    _field_argument(meta)
     _check_arguments(check)
     check.set_defaults(func=cmd_check)
 
@@ -382,6 +470,7 @@ def build_parser() -> argparse.ArgumentParser:
             "article of the index (optionally of one outlet and publication window) against the index. "
             "Writes OUTPUT/reports.jsonl (one report a line), summary.csv, index.html (flagged articles by "
             "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
+            + ID_HELP + " "
             "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input, "
             "3 store unreachable (resume later) or empty."
         ),
@@ -391,6 +480,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to scan, or -")
     scan.add_argument("-o", "--output", type=Path, required=True, help="folder for the reports and the checkpoint")
     scan.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
+    _field_argument(scan)
     selection = scan.add_argument_group("scanning the index itself")
     selection.add_argument("--from-index", action="store_true", help="scan the articles already in the index")
     selection.add_argument("--outlet", help="only articles of this outlet")

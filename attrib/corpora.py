@@ -50,7 +50,7 @@ def bbc(data: Path) -> Iterator[Article]:
     """BBC News articles (ids ``bbc/TOPIC/NNN``; first line the headline); one file is Latin-1."""
     for record in read_paths([data / "bbc"]):
         if isinstance(record, Article):
-            yield Article(id=record.id, text=record.text, title=record.title, outlet="BBC")
+            yield Article(id=f"bbc/{record.id}", text=record.text, title=record.title, outlet="BBC")
         elif "not utf-8" in record.message:
             path = Path(record.location)
             for article in read_paths([path], encoding="latin-1"):

@@ -71,17 +71,27 @@ class CheckOptions:
 # -- stages -----------------------------------------------------------------------
 
 
-def retrieve(store: Store, document: Document, options: CheckOptions, stored: int) -> list[Candidate]:
-    """Candidate sources by IDF-weighted fingerprints; never the article itself.
+def retrieve(store: Store, document: Document, options: CheckOptions, stored: int, exclude: Collection[str] = ()) -> list[Candidate]:
+    """Candidate sources by IDF-weighted fingerprints; never the article itself, nor ``exclude``.
 
     ``stored`` is the number of articles in the store, which scales the evidence floor.
     """
-    ranked = store.candidates(document, limit=options.candidates, exclude=[document.id])
+    ranked = store.candidates(document, limit=options.candidates, exclude=[document.id, *exclude])
     if not ranked:
         return []
     floor = options.relative_score * ranked[0].score
     evidence_floor = options.min_evidence * idf(1, stored)
     return [c for c in ranked if c.score >= floor and (c.score if c.evidence is None else c.evidence) >= evidence_floor]
+
+
+def is_same_article(article: Article, stored: Article) -> bool:
+    """Whether ``stored`` is ``article`` itself under another id (the same file given by
+    another path, or standard input): exactly the same text, and no outlet, URL or date
+    that says otherwise. A verbatim copy another outlet published stays a source."""
+    if stored.text != article.text:
+        return False
+    return all(a is None or b is None or a == b for a, b in (
+        (article.outlet, stored.outlet), (article.url, stored.url), (article.published_at, stored.published_at)))
 
 
 def align_candidates(article: Article, sources: Iterable[tuple[Candidate, Article]], options: CheckOptions) -> list[SourceMatch]:
@@ -283,6 +293,10 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
     candidates = retrieve(store, document, options, archive_size)
     lap("candidates")
     stored = store.get([c.id for c in candidates])
+    itself = [i for i, source in stored.items() if is_same_article(article, source)]
+    if itself:  # it would set the score floors that decide the other candidates: retrieve again without it
+        candidates = retrieve(store, document, options, archive_size, exclude=itself)
+        stored = store.get([c.id for c in candidates])
     lap("fetch")
     matches = align_candidates(article, ((c, stored[c.id]) for c in candidates if c.id in stored), options)
     lap("align")

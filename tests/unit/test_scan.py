@@ -26,7 +26,7 @@ def archive(tmp_path, monkeypatch):
     lines.append(json.dumps({"id": "rewrite-003", "text": seed}))
     path = tmp_path / "archive.jsonl"
     path.write_text("\n".join(lines[:10] + ["{broken"] + lines[10:]) + "\n", encoding="utf-8")
-    assert main(["index", str(path), str(SEED_000), "--no-progress"]) == 0
+    assert main(["index", str(path), str(SEED_000), "--no-progress"]) == 4  # the "{broken" line is skipped
     return path
 
 
