@@ -152,25 +152,17 @@ def read_check_article(args: argparse.Namespace):
     return article
 
 
-def write_output(content: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (a temporary file renamed into place), or to stdout."""
+def write_output(content: str, output: Path | None, *, force: bool = False) -> None:
+    """Write to stdout, or atomically to ``output``: a new file (mode 0666 & ~umask) or,
+    with ``force``, over a regular file (keeping its mode); never a device, folder or symlink."""
     if output is None:
         sys.stdout.write(content)
         return
-    import os
-    import tempfile
+    from attrib.safe_files import check_target, write_atomic
 
-    output = Path(output)
-    if output.parent and not output.parent.exists():
-        raise InputError("folder does not exist", source=str(output.parent))
-    handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(content)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    existing = check_target(output, force=force)
+    mode = existing.st_mode & 0o777 if existing else None
+    write_atomic(output, content, overwrite=existing is not None, mode=mode)
 
 
 def _check_options(args: argparse.Namespace):
@@ -201,6 +193,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from attrib.store import open_store
 
     options = _check_options(args)
+    if args.output is not None:
+        from attrib.safe_files import check_target
+
+        check_target(args.output, force=args.force)  # refuse before the work, not after it
     article = read_check_article(args)
     store = open_store(_config(args))
     try:
@@ -208,7 +204,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     finally:
         store.close()
     color = args.output is None and args.format == "text" and sys.stdout.isatty()
-    write_output(render(report, args.format, color=color), args.output)
+    write_output(render(report, args.format, color=color), args.output, force=args.force)
     return 0
 
 
@@ -365,7 +361,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("article", metavar="ARTICLE", help="file to check, or -")
     check.add_argument("--format", choices=("text", "json", "html"), default="text", help="report format (default: text)")
-    check.add_argument("-o", "--output", type=Path, help="write the report to this file instead of standard output")
+    check.add_argument("-o", "--output", type=Path, help="write the report to this new file instead of standard output")
+    check.add_argument("--force", action="store_true", help="let -o overwrite an existing regular file")
     meta = check.add_argument_group("article metadata (overrides what the file says)")
     meta.add_argument("--id", help="the article's id (an indexed article with this id is never its own source)")
     meta.add_argument("--outlet", help="the article's outlet (same-outlet reuse is licensed)")
