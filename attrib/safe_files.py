@@ -1,10 +1,11 @@
 """Writing output files without trusting what is already at the path.
 
-Reports often go into shared folders. A fixed temporary name can be planted as a symlink
-to a file the user may write (their own, or any file when run as root), and a device, a
-folder or someone's file can sit where a report is asked for. So: temporary files get
-unique names and are created with ``O_EXCL`` (which never follows a symlink), only a new
-path or (when asked) a regular file is replaced, and new files get the usual
+Reports and scan outputs often go into shared folders. A fixed temporary name can be
+planted as a symlink to a file the user may write (their own, or any file when run as
+root), and a device, a folder or someone's file can sit where a report is asked for. So:
+temporary files get unique names and are created with ``O_EXCL`` (which never follows a
+symlink), only a new path or (when asked) a regular file is replaced, files we append to
+are opened with ``O_NOFOLLOW`` and must be regular files, and new files get the usual
 ``0666 & ~umask`` mode.
 """
 
@@ -19,6 +20,7 @@ from pathlib import Path
 from attrib.errors import InputError
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
 _TEMP_TRIES = 100
 
 
@@ -88,3 +90,19 @@ def _create_temp(path: Path) -> tuple[int, str]:
         except FileExistsError:
             continue
     raise FileExistsError(errno.EEXIST, "no unused temporary file name", str(path.parent))
+
+
+def open_regular(path: Path, flags: int) -> int:
+    """``os.open`` that refuses symlinks and anything but a regular file (``InputError``)."""
+    try:
+        fd = os.open(path, flags | _NOFOLLOW | _NONBLOCK, 0o666)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise InputError("is a symlink; refusing to write through it", source=str(path)) from None
+        raise
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise InputError("is not a regular file; refusing to use it", source=str(path))
+    if _NONBLOCK:
+        os.set_blocking(fd, True)
+    return fd
