@@ -379,7 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
             "article of the index (optionally of one outlet and publication window) against the index. "
             "Writes OUTPUT/reports.jsonl (one report a line), summary.csv, index.html (flagged articles by "
             "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
-            "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input, "
+            "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input or "
+            "another scan writing OUTPUT, "
             "3 store unreachable (resume later) or empty."
         ),
         epilog=STORE_HELP,

@@ -5,8 +5,8 @@ planted as a symlink to a file the user may write (their own, or any file when r
 root), and a device, a folder or someone's file can sit where a report is asked for. So:
 temporary files get unique names and are created with ``O_EXCL`` (which never follows a
 symlink), only a new path or (when asked) a regular file is replaced, files we append to
-are opened with ``O_NOFOLLOW`` and must be regular files, and new files get the usual
-``0666 & ~umask`` mode.
+are opened with ``O_NOFOLLOW`` and must be regular files, new files get the usual
+``0666 & ~umask`` mode, and a scan folder is locked while a scan writes it.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ import stat
 from pathlib import Path
 
 from attrib.errors import InputError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; scans there are not guarded
+    fcntl = None  # type: ignore[assignment]
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)
@@ -105,4 +110,18 @@ def open_regular(path: Path, flags: int) -> int:
         raise InputError("is not a regular file; refusing to use it", source=str(path))
     if _NONBLOCK:
         os.set_blocking(fd, True)
+    return fd
+
+
+def lock_folder(folder: Path, name: str, busy: str) -> int:
+    """Take an exclusive, non-blocking lock on ``folder/name``; returns the descriptor to
+    close when done. Raises ``InputError(busy)`` when another process holds it."""
+    fd = open_regular(Path(folder) / name, os.O_RDWR | os.O_CREAT)
+    if fcntl is None:
+        return fd
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise InputError(busy, source=str(folder)) from None
     return fd

@@ -13,6 +13,8 @@ The output folder holds:
 ``index.html``     flagged articles sorted by severity, linking ``reports/*.html``.
 ``scan.json``      what was scanned with which options; a re-run with other options
                    into the same folder is refused.
+``.attrib-scan.lock``  locked while a scan writes the folder; a second scan into the
+                   same folder is refused rather than writing every report twice.
 
 Every file is written through a unique temporary file renamed into place, and files
 appended to must be regular files, not symlinks planted in a shared folder.
@@ -41,13 +43,14 @@ from attrib.config import Config
 from attrib.detect import CheckOptions, check
 from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
 from attrib.readers import BadRecord, Record
-from attrib.safe_files import open_regular, write_atomic
+from attrib.safe_files import lock_folder, open_regular, write_atomic
 
 REPORTS = "reports.jsonl"
 ERRORS = "errors.jsonl"
 SUMMARY = "summary.csv"
 INDEX = "index.html"
 MANIFEST = "scan.json"
+LOCK = ".attrib-scan.lock"
 RETRIES = 4
 
 
@@ -245,7 +248,24 @@ def scan(
     if (output / "reports").is_symlink():
         raise InputError("is a symlink; refusing to write reports through it", source=str(output / "reports"))
     (output / "reports").mkdir(exist_ok=True)
-    _check_manifest(output, _manifest(inputs or {}, options, config))
+    lock = lock_folder(
+        output, LOCK, "another attrib scan is writing into this folder; wait for it to end or use another --output folder"
+    )
+    try:
+        yield from _scan_locked(records, output, config, options, inputs or {}, workers)
+    finally:
+        os.close(lock)
+
+
+def _scan_locked(
+    records: Iterable[Record],
+    output: Path,
+    config: Config,
+    options: CheckOptions,
+    inputs: dict[str, Any],
+    workers: int | None,
+) -> Iterator[ScanEvent]:
+    _check_manifest(output, _manifest(inputs, options, config))
     done = _repair_and_read_done(output / REPORTS)
     logged = _read_logged(output / ERRORS)
     workers = workers or os.cpu_count() or 1

@@ -1,4 +1,5 @@
-"""What `attrib scan` writes into its folder: nothing through planted symlinks."""
+"""What `attrib scan` writes into its folder: nothing through planted symlinks, and one
+scan at a time."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from pathlib import Path
 import pytest
 
 from attrib.cli import main
+from attrib.config import Config
+from attrib.readers import read_paths
+from attrib.scan import scan
 
 SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
 SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
@@ -95,3 +99,20 @@ def test_a_symlinked_reports_folder_is_refused(archive, tmp_path, capsys):
     assert run_scan(archive, out) == 2
     assert "is a symlink" in one_line_error(capsys)
     assert list(elsewhere.iterdir()) == []
+
+
+# -- one scan per folder ------------------------------------------------------------------
+
+
+def test_a_second_scan_into_a_busy_folder_is_refused(archive, tmp_path, capsys):
+    out = tmp_path / "scan"
+    first = scan(read_paths([archive]), out, Config.from_env(), inputs={"paths": [str(archive.resolve())]}, workers=1)
+    next(first)  # the first scan now holds the folder
+    assert run_scan(archive, out) == 2
+    assert "another attrib scan is writing into this folder" in one_line_error(capsys)
+    rest = list(first)
+    assert len(rest) == 2
+    ids = [json.loads(line)["article"]["id"] for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(ids) == len(set(ids)) == 3
+    assert run_scan(archive, out) == 0  # free again once the first has finished
+    assert "resumed past 3" in capsys.readouterr().out
