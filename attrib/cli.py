@@ -181,11 +181,16 @@ def _check_options(args: argparse.Namespace):
 
 
 def render(report, fmt: str, *, color: bool = False) -> str:
+    """The report as ``fmt``, with control characters from the articles neutralised."""
+    from attrib.safe_text import has_control, html_document, json_text, printable
+
     if fmt == "json":
-        return report.to_json() + "\n"
+        return json_text(report.to_json()) + "\n"
     if fmt == "html":
-        return report.to_html()
-    return report.to_text(color=color)
+        return html_document(report.to_html())
+    text = report.to_text()
+    # Colour only clean text: the report's own escapes could not be told from an article's.
+    return report.to_text(color=True) if color and not has_control(text) else printable(text)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -213,6 +218,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     from attrib.article import parse_datetime
     from attrib.readers import count_records, read_paths
+    from attrib.safe_text import one_line
     from attrib.scan import ScanSummary, scan
     from attrib.store import ArticleFilter, open_store
 
@@ -245,9 +251,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 summary.add(event)
                 bar.update(1)
                 if event.status == "bad":
-                    bar.write(f"attrib: skipped {event.id}: {event.error}", file=sys.stderr)
+                    bar.write(f"attrib: skipped {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
                 elif event.status == "failed":
-                    bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+                    bar.write(f"attrib: failed {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
     except StoreUnavailableError as e:
         summary.seconds = time.perf_counter() - started
         raise StoreUnavailableError(f"{e} — {summary.line()}; run the same command again to resume") from e
@@ -255,7 +261,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if source_store is not None:
             source_store.close()
     summary.seconds = time.perf_counter() - started
-    print(f"{summary.line()}; reports in {args.output}")
+    print(f"{summary.line()}; reports in {one_line(str(args.output))}")
     return 1 if summary.failed else 0
 
 
@@ -401,12 +407,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from attrib.safe_text import one_line
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except AttribError as e:
-        print(f"attrib: {e}", file=sys.stderr)
+        print(f"attrib: {one_line(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("attrib: interrupted", file=sys.stderr)

@@ -17,7 +17,9 @@ The output folder holds:
                    same folder is refused rather than writing every report twice.
 
 Every file is written through a unique temporary file renamed into place, and files
-appended to must be regular files, not symlinks planted in a shared folder.
+appended to must be regular files, not symlinks planted in a shared folder. Ids, titles
+and outlets are neutralised in ``summary.csv`` and ``index.html`` (control characters
+escaped; a ``'`` before a cell a spreadsheet would run as a formula).
 
 The library yields one :class:`ScanEvent` per article; the CLI draws the progress bar.
 """
@@ -44,6 +46,7 @@ from attrib.detect import CheckOptions, check
 from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
 from attrib.readers import BadRecord, Record
 from attrib.safe_files import lock_folder, open_regular, write_atomic
+from attrib.safe_text import csv_cell, html_document, json_text, printable
 
 REPORTS = "reports.jsonl"
 ERRORS = "errors.jsonl"
@@ -216,7 +219,7 @@ def _check_one(article: Article) -> tuple[str, Any]:
 def report_file_name(article_id: str) -> str:
     """A safe, unique file name for an article's HTML report."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:80] or "article"
-    return f"{slug}-{xxhash.xxh3_64_hexdigest(article_id.encode('utf-8'))[:8]}.html"
+    return f"{slug}-{xxhash.xxh3_64_hexdigest(article_id.encode('utf-8', 'surrogatepass'))[:8]}.html"
 
 
 def scan(
@@ -319,8 +322,8 @@ def _scan_locked(
                     continue
                 report = outcome
                 if report.unattributed_quotes or report.original is not None:
-                    write_atomic(output / "reports" / report_file_name(article_id), report.to_html())
-                reports.write(report.to_json(indent=None) + "\n")
+                    write_atomic(output / "reports" / report_file_name(article_id), html_document(report.to_html()))
+                reports.write(json_text(report.to_json(indent=None)) + "\n")
                 reports.flush()
                 yield ScanEvent(
                     article_id, "checked", has_source=report.original is not None, unattributed=len(report.unattributed_quotes)
@@ -358,7 +361,7 @@ def write_summaries(output: Path) -> int:
     table = io.StringIO(newline="")
     writer = csv.DictWriter(table, fieldnames=CSV_FIELDS)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     write_atomic(output / SUMMARY, table.getvalue(), newline="")
     write_atomic(output / INDEX, _index_html(rows))
     return len(rows)
@@ -385,7 +388,9 @@ def _row(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _index_html(rows: list[dict[str, Any]]) -> str:
-    e = html.escape
+    def e(value: Any) -> str:
+        return html.escape(printable(str(value)))
+
     flagged = [r for r in rows if r["likely_original"] or r["unattributed_quotes"]]
     body = [
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>attrib scan</title>",

@@ -1,10 +1,12 @@
-"""`attrib check` output: where a report may be written."""
+"""`attrib check` output: where a report may be written, and what reaches the terminal."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from attrib.errors import InputError
 SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
 SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
 SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
+CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +109,52 @@ def test_no_clobber_write_refuses_a_file_that_appeared_meanwhile(tmp_path):
         safe_files.write_atomic(tmp_path / "out.txt", "ours\n", overwrite=False)
     assert (tmp_path / "out.txt").read_text() == "theirs\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# -- what reaches the terminal -------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+EVIL_ID = "x\x1b]0;owned\x07\x1b[2J\x9b31m"
+
+
+def test_text_report_escapes_control_characters(store, monkeypatch, capsys):
+    assert main(["check", str(SEED_003), "--id", EVIL_ID, "--outlet", "Daily\x00\x08"]) == 0
+    out = capsys.readouterr().out
+    assert "000_bab4808bdd29a8aa" in out
+    assert not any(c in out for c in CONTROL)
+    assert "x\\x1b]0;owned\\x07" in out
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check", str(SEED_003), "--id", EVIL_ID]) == 0
+    assert not any(c in terminal.getvalue() for c in CONTROL)  # no colour rather than the article's escapes
+
+
+def test_clean_reports_keep_their_colour_on_a_terminal(store, monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check", str(SEED_003)]) == 0
+    assert "\x1b[1m" in terminal.getvalue()
+
+
+def test_json_and_html_reports_carry_no_raw_control_characters(store, capsys):
+    assert main(["check", str(SEED_003), "--format", "json", "--id", EVIL_ID + "\ud800"]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in CONTROL)
+    assert json.loads(out)["article"]["id"] == EVIL_ID + "\ud800"  # the same value, escaped
+    assert main(["check", str(SEED_003), "--format", "html", "--id", EVIL_ID]) == 0
+    out = capsys.readouterr().out
+    assert "<html" in out and not any(c in out for c in CONTROL)
+
+
+def test_an_error_naming_input_stays_one_line(store, capsys):
+    assert main(["check", "no\x1b[2Jsuch\nfile.txt"]) == 2
+    err = one_line_error(capsys)
+    assert err == "attrib: no\\x1b[2Jsuch\\nfile.txt: no such file"
 
 
 def test_check_output_to_a_folder(store, capsys):

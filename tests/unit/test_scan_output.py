@@ -1,8 +1,9 @@
-"""What `attrib scan` writes into its folder: nothing through planted symlinks, and one
-scan at a time."""
+"""What `attrib scan` writes into its folder: no writing through planted symlinks, one
+scan at a time, and ids, titles and outlets neutralised in summary.csv and index.html."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -16,6 +17,13 @@ from attrib.scan import scan
 SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
 SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
 SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
+CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+EVIL = {
+    "id": '=HYPERLINK("http://evil.example/","open")\x1b]0;owned\x07\ud800',
+    "title": "@SUM(1+1)\x00\x1b[2J\x9b",
+    "outlet": "-2+3 Daily\x07",
+}
+
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +38,12 @@ def indexed_db(tmp_path_factory):
 
 @pytest.fixture
 def archive(indexed_db, tmp_path, monkeypatch):
-    """Three articles: a rewrite of the indexed seed, two plain ones."""
+    """Three articles: a rewrite of the indexed seed with hostile metadata, two plain ones."""
     monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
     monkeypatch.setenv("ATTRIB_DB", str(indexed_db))
     rewrite = SEED_003.read_text(encoding="utf-8")
     lines = [
-        json.dumps({"id": "rewrite-003", "text": rewrite}),
+        json.dumps({**EVIL, "text": rewrite}),
         json.dumps({"id": "plain-1", "text": "A council meeting on Tuesday approved the new budget for parks."}),
         json.dumps({"id": "plain-2", "text": "Rain is expected across the north on Friday, forecasters said."}),
     ]
@@ -116,3 +124,36 @@ def test_a_second_scan_into_a_busy_folder_is_refused(archive, tmp_path, capsys):
     assert len(ids) == len(set(ids)) == 3
     assert run_scan(archive, out) == 0  # free again once the first has finished
     assert "resumed past 3" in capsys.readouterr().out
+
+
+# -- hostile metadata ---------------------------------------------------------------------
+
+
+def test_summary_and_index_neutralise_ids_titles_and_outlets(archive, tmp_path, capsys):
+    out = tmp_path / "scan"
+    assert run_scan(archive, out) == 0
+    assert not any(c in capsys.readouterr().out for c in CONTROL)
+    table = (out / "summary.csv").read_text(encoding="utf-8")
+    index = (out / "index.html").read_text(encoding="utf-8")
+    reports = [p.read_text(encoding="utf-8") for p in (out / "reports").glob("*.html")]
+    assert reports, "the rewrite is flagged and gets a report"
+    for document in (table, index, *reports):
+        assert not any(c in document for c in CONTROL)
+    rows = {r["likely_original"]: r for r in csv.DictReader(table.splitlines())}
+    evil = rows["000_bab4808bdd29a8aa"]
+    assert evil["article"].startswith("'=HYPERLINK(") and "\\x1b]0;owned\\x07" in evil["article"]
+    assert evil["title"].startswith("'@SUM(1+1)") and evil["outlet"].startswith("'-2+3")
+    assert "=HYPERLINK(&quot;http://evil.example/&quot;" in index and "\\x1b]0;owned" in index
+    stored = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert EVIL["id"] in {r["article"]["id"] for r in stored}  # the checkpoint keeps the id as given
+
+
+def test_skipped_record_lines_stay_one_line_each(indexed_db, tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.setenv("ATTRIB_DB", str(indexed_db))
+    archive = tmp_path / "arch\x1b[31m\nive.jsonl"
+    archive.write_text('{"id": "ok", "text": "Some plain text about the weather."}\n{broken\n', encoding="utf-8")
+    assert run_scan(archive, tmp_path / "scan") == 0
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and not any(c in err.rstrip("\n") for c in CONTROL)
+    assert "arch\\x1b[31m\\nive.jsonl:2" in err
