@@ -228,25 +228,17 @@ def read_check_article(args: argparse.Namespace):
     return article
 
 
-def write_output(content: str, output: Path | None) -> None:
-    """Write to ``output`` atomically (a temporary file renamed into place), or to stdout."""
+def write_output(content: str, output: Path | None, *, force: bool = False) -> None:
+    """Write to stdout, or atomically to ``output``: a new file (mode 0666 & ~umask) or,
+    with ``force``, over a regular file (keeping its mode); never a device, folder or symlink."""
     if output is None:
         sys.stdout.write(content)
         return
-    import os
-    import tempfile
+    from attrib.safe_files import check_target, write_atomic
 
-    output = Path(output)
-    if output.parent and not output.parent.exists():
-        raise InputError("folder does not exist", source=str(output.parent))
-    handle, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            f.write(content)
-        os.replace(tmp, output)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    existing = check_target(output, force=force)
+    mode = existing.st_mode & 0o777 if existing else None
+    write_atomic(output, content, overwrite=existing is not None, mode=mode)
 
 
 def _check_options(args: argparse.Namespace):
@@ -265,11 +257,16 @@ def _check_options(args: argparse.Namespace):
 
 
 def render(report, fmt: str, *, color: bool = False) -> str:
+    """The report as ``fmt``, with control characters from the articles neutralised."""
+    from attrib.safe_text import has_control, html_document, json_text, printable
+
     if fmt == "json":
-        return report.to_json() + "\n"
+        return json_text(report.to_json()) + "\n"
     if fmt == "html":
-        return report.to_html()
-    return report.to_text(color=color)
+        return html_document(report.to_html())
+    text = report.to_text()
+    # Colour only clean text: the report's own escapes could not be told from an article's.
+    return report.to_text(color=True) if color and not has_control(text) else printable(text)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -277,6 +274,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     from attrib.store import open_store
 
     options = _check_options(args)
+    if args.output is not None:
+        from attrib.safe_files import check_target
+
+        check_target(args.output, force=args.force)  # refuse before the work, not after it
     article = read_check_article(args)
     store = open_store(_config(args))
     try:
@@ -284,7 +285,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     finally:
         store.close()
     color = args.output is None and args.format == "text" and sys.stdout.isatty()
-    write_output(render(report, args.format, color=color), args.output)
+    write_output(render(report, args.format, color=color), args.output, force=args.force)
     return 0
 
 
@@ -293,6 +294,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
     from attrib.article import parse_datetime
     from attrib.readers import count_records, read_paths
+    from attrib.safe_text import one_line
     from attrib.scan import ScanSummary, scan
     from attrib.store import ArticleFilter, open_store
 
@@ -328,9 +330,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
                 summary.add(event)
                 bar.update(1)
                 if event.status == "bad":
-                    bar.write(f"attrib: skipped {event.id}: {event.error}", file=sys.stderr)
+                    bar.write(f"attrib: skipped {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
                 elif event.status == "failed":
-                    bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+                    bar.write(f"attrib: failed {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
     except StoreUnavailableError as e:
         summary.seconds = time.perf_counter() - started
         raise StoreUnavailableError(f"{e} — {summary.line()}; run the same command again to resume") from e
@@ -338,7 +340,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if source_store is not None:
             source_store.close()
     summary.seconds = time.perf_counter() - started
-    print(f"{summary.line()}; reports in {args.output}")
+    print(f"{summary.line()}; reports in {one_line(str(args.output))}")
     return 1 if summary.failed else 0
 
 
@@ -452,7 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("article", metavar="ARTICLE", help="file to check, or -")
     check.add_argument("--format", choices=("text", "json", "html"), default="text", help="report format (default: text)")
-    check.add_argument("-o", "--output", type=Path, help="write the report to this file instead of standard output")
+    check.add_argument("-o", "--output", type=Path, help="write the report to this new file instead of standard output")
+    check.add_argument("--force", action="store_true", help="let -o overwrite an existing regular file")
     meta = check.add_argument_group("article metadata (overrides what the file says)")
     meta.add_argument("--id", help="the article's id (an indexed article with this id is never its own source)")
     meta.add_argument("--outlet", help="the article's outlet (same-outlet reuse is licensed)")
@@ -471,7 +474,8 @@ def build_parser() -> argparse.ArgumentParser:
             "Writes OUTPUT/reports.jsonl (one report a line), summary.csv, index.html (flagged articles by "
             "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
             + ID_HELP + " "
-            "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input, "
+            "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input or "
+            "another scan writing OUTPUT, "
             "3 store unreachable (resume later) or empty."
         ),
         epilog=STORE_HELP,
@@ -493,12 +497,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from attrib.safe_text import one_line
+
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return args.func(args)
     except AttribError as e:
-        print(f"attrib: {e}", file=sys.stderr)
+        print(f"attrib: {one_line(str(e))}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         print("attrib: interrupted", file=sys.stderr)

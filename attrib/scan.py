@@ -13,6 +13,13 @@ The output folder holds:
 ``index.html``     flagged articles sorted by severity, linking ``reports/*.html``.
 ``scan.json``      what was scanned with which options; a re-run with other options
                    into the same folder is refused.
+``.attrib-scan.lock``  locked while a scan writes the folder; a second scan into the
+                   same folder is refused rather than writing every report twice.
+
+Every file is written through a unique temporary file renamed into place, and files
+appended to must be regular files, not symlinks planted in a shared folder. Ids, titles
+and outlets are neutralised in ``summary.csv`` and ``index.html`` (control characters
+escaped; a ``'`` before a cell a spreadsheet would run as a formula).
 
 The library yields one :class:`ScanEvent` per article; the CLI draws the progress bar.
 """
@@ -21,6 +28,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 import json
 import multiprocessing
 import os
@@ -37,12 +45,15 @@ from attrib.config import Config
 from attrib.detect import CheckOptions, check
 from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
 from attrib.readers import BadRecord, Record
+from attrib.safe_files import lock_folder, open_regular, write_atomic
+from attrib.safe_text import csv_cell, html_document, json_text, printable
 
 REPORTS = "reports.jsonl"
 ERRORS = "errors.jsonl"
 SUMMARY = "summary.csv"
 INDEX = "index.html"
 MANIFEST = "scan.json"
+LOCK = ".attrib-scan.lock"
 RETRIES = 4
 
 
@@ -93,35 +104,51 @@ class ScanSummary:
 # -- the checkpoint ----------------------------------------------------------------
 
 
-def _repair_and_read_done(path: Path) -> set[str]:
-    """Ids already reported; a torn last line (killed mid-write) is cut off."""
-    done: set[str] = set()
-    if not path.exists():
-        return done
-    with open(path, "rb+") as handle:
+def _repair(path: Path) -> list[bytes]:
+    """The complete lines of a JSONL log; a torn last line (killed mid-write) is cut off."""
+    try:
+        fd = open_regular(path, os.O_RDWR)
+    except FileNotFoundError:
+        return []
+    with open(fd, "rb+") as handle:
         data = handle.read()
         keep = data.rfind(b"\n") + 1
         if keep != len(data):
             handle.truncate(keep)
-        for line in data[:keep].splitlines():
-            try:
-                done.add(json.loads(line)["article"]["id"])
-            except (ValueError, KeyError, TypeError):
-                continue
-    return done
+    return data[:keep].splitlines()
+
+
+def _repair_and_read_done(path: Path) -> set[str]:
+    """Ids already reported (after cutting a torn last line)."""
+    return _keys(_repair(path), lambda record: record["article"]["id"])
 
 
 def _read_logged(path: Path) -> set[str]:
     """Locations already in the error log (after cutting a torn last line)."""
-    _repair_and_read_done(path)
-    logged: set[str] = set()
-    if path.exists():
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                logged.add(json.loads(line)["location"])
-            except (ValueError, KeyError, TypeError):
-                continue
-    return logged
+    return _keys(_repair(path), lambda record: record["location"])
+
+
+def _keys(lines: list[bytes], key) -> set[str]:
+    found: set[str] = set()
+    for line in lines:
+        try:
+            found.add(key(json.loads(line)))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def _open_log(path: Path):
+    return open(open_regular(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT), "a", encoding="utf-8")
+
+
+def _read_text(path: Path) -> str | None:
+    try:
+        fd = open_regular(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    with open(fd, encoding="utf-8") as handle:
+        return handle.read()
 
 
 def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> dict[str, Any]:
@@ -142,21 +169,19 @@ def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> 
 
 def _check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
     path = folder / MANIFEST
-    if path.exists():
-        previous = json.loads(path.read_text(encoding="utf-8"))
+    text = _read_text(path)
+    if text is not None:
+        try:
+            previous = json.loads(text)
+        except ValueError:
+            raise InputError(f"{MANIFEST} is not readable JSON; use another --output folder", source=str(folder)) from None
         if previous != manifest:
             raise InputError(
                 "holds a scan of other inputs or with other options; use another --output folder to start afresh",
                 source=str(folder),
             )
     else:
-        _atomic_write(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
-
-
-def _atomic_write(path: Path, content: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(content, encoding="utf-8")
-    os.replace(tmp, path)
+        write_atomic(path, json.dumps(manifest, indent=2, sort_keys=True) + "\n")
 
 
 # -- workers -------------------------------------------------------------------------
@@ -194,7 +219,7 @@ def _check_one(article: Article) -> tuple[str, Any]:
 def report_file_name(article_id: str) -> str:
     """A safe, unique file name for an article's HTML report."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:80] or "article"
-    return f"{slug}-{xxhash.xxh3_64_hexdigest(article_id.encode('utf-8'))[:8]}.html"
+    return f"{slug}-{xxhash.xxh3_64_hexdigest(article_id.encode('utf-8', 'surrogatepass'))[:8]}.html"
 
 
 def scan(
@@ -221,9 +246,29 @@ def scan(
             raise StoreError(f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)")
     finally:
         probe.close()
+    output = Path(output)
     output.mkdir(parents=True, exist_ok=True)
+    if (output / "reports").is_symlink():
+        raise InputError("is a symlink; refusing to write reports through it", source=str(output / "reports"))
     (output / "reports").mkdir(exist_ok=True)
-    _check_manifest(output, _manifest(inputs or {}, options, config))
+    lock = lock_folder(
+        output, LOCK, "another attrib scan is writing into this folder; wait for it to end or use another --output folder"
+    )
+    try:
+        yield from _scan_locked(records, output, config, options, inputs or {}, workers)
+    finally:
+        os.close(lock)
+
+
+def _scan_locked(
+    records: Iterable[Record],
+    output: Path,
+    config: Config,
+    options: CheckOptions,
+    inputs: dict[str, Any],
+    workers: int | None,
+) -> Iterator[ScanEvent]:
+    _check_manifest(output, _manifest(inputs, options, config))
     done = _repair_and_read_done(output / REPORTS)
     logged = _read_logged(output / ERRORS)
     workers = workers or os.cpu_count() or 1
@@ -242,8 +287,8 @@ def scan(
 
     pending_bad: list[BadRecord] = []
     skipped: list[str] = []
-    reports = open(output / REPORTS, "a", encoding="utf-8")
-    errors = open(output / ERRORS, "a", encoding="utf-8")
+    reports = _open_log(output / REPORTS)
+    errors = _open_log(output / ERRORS)
 
     def drain() -> Iterator[ScanEvent]:
         while pending_bad:
@@ -277,8 +322,8 @@ def scan(
                     continue
                 report = outcome
                 if report.unattributed_quotes or report.original is not None:
-                    _atomic_write(output / "reports" / report_file_name(article_id), report.to_html())
-                reports.write(report.to_json(indent=None) + "\n")
+                    write_atomic(output / "reports" / report_file_name(article_id), html_document(report.to_html()))
+                reports.write(json_text(report.to_json(indent=None)) + "\n")
                 reports.flush()
                 yield ScanEvent(
                     article_id, "checked", has_source=report.original is not None, unattributed=len(report.unattributed_quotes)
@@ -307,22 +352,18 @@ CSV_FIELDS = [
 def write_summaries(output: Path) -> int:
     """Rewrite ``summary.csv`` and ``index.html`` from ``reports.jsonl``; returns the row count."""
     rows: list[dict[str, Any]] = []
-    path = output / REPORTS
-    if path.exists():
-        with open(path, encoding="utf-8") as handle:
-            for line in handle:
-                try:
-                    rows.append(_row(json.loads(line)))
-                except (ValueError, KeyError, TypeError):
-                    continue
+    for line in (_read_text(output / REPORTS) or "").split("\n"):  # not splitlines: U+2028 may be in a title
+        try:
+            rows.append(_row(json.loads(line)))
+        except (ValueError, KeyError, TypeError):
+            continue
     rows.sort(key=lambda r: (-float(r["severity"]), r["article"]))
-    tmp = output / f".{SUMMARY}.tmp"
-    with open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=CSV_FIELDS)
-        writer.writeheader()
-        writer.writerows(rows)
-    os.replace(tmp, output / SUMMARY)
-    _atomic_write(output / INDEX, _index_html(rows))
+    table = io.StringIO(newline="")
+    writer = csv.DictWriter(table, fieldnames=CSV_FIELDS)
+    writer.writeheader()
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
+    write_atomic(output / SUMMARY, table.getvalue(), newline="")
+    write_atomic(output / INDEX, _index_html(rows))
     return len(rows)
 
 
@@ -347,7 +388,9 @@ def _row(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def _index_html(rows: list[dict[str, Any]]) -> str:
-    e = html.escape
+    def e(value: Any) -> str:
+        return html.escape(printable(str(value)))
+
     flagged = [r for r in rows if r["likely_original"] or r["unattributed_quotes"]]
     body = [
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>attrib scan</title>",

@@ -1,0 +1,167 @@
+"""`attrib check` output: where a report may be written, and what reaches the terminal."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+
+import pytest
+
+from attrib import safe_files
+from attrib.cli import main
+from attrib.errors import InputError
+
+SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
+SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
+SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
+CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
+
+
+@pytest.fixture(scope="module")
+def indexed_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("store") / "attrib.db"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("ATTRIB_ES_URL", raising=False)
+        mp.setenv("ATTRIB_DB", str(db))
+        assert main(["index", str(SEED_000), "--no-progress", "--workers", "1"]) == 0
+    return db
+
+
+@pytest.fixture
+def store(indexed_db, tmp_path, monkeypatch):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.setenv("ATTRIB_DB", str(indexed_db))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def umask_027():
+    old = os.umask(0o027)
+    yield
+    os.umask(old)
+
+
+def one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert len(err.splitlines()) == 1, err
+    return err.strip()
+
+
+# -- check -o: only a new path, or a regular file with --force -----------------------
+
+
+def test_new_report_file_gets_the_umask_mode(store, umask_027, capsys):
+    out = store / "report.json"
+    assert main(["check", str(SEED_003), "--format", "json", "-o", str(out)]) == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["likely_original"]["id"] == "000_bab4808bdd29a8aa"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640  # 0666 & ~027, not mkstemp's 0600
+    assert not [p for p in store.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_existing_file_needs_force_and_keeps_its_mode(store, capsys):
+    out = store / "report.txt"
+    out.write_text("keep me\n")
+    out.chmod(0o604)
+    assert main(["check", str(SEED_003), "-o", str(out)]) == 2
+    assert one_line_error(capsys) == f"attrib: {out}: exists; use --force to overwrite it"
+    assert out.read_text() == "keep me\n"
+    assert main(["check", str(SEED_003), "-o", str(out), "--force"]) == 0
+    assert "000_bab4808bdd29a8aa" in out.read_text(encoding="utf-8")
+    assert stat.S_IMODE(out.stat().st_mode) == 0o604
+
+
+def test_devices_pipes_and_symlinks_are_never_replaced(store, capsys):
+    fifo = store / "pipe"
+    os.mkfifo(fifo)
+    victim = store / "victim.txt"
+    victim.write_text("precious\n")
+    link = store / "link.txt"
+    link.symlink_to(victim)
+    for target in (fifo, link, Path(os.devnull)):
+        assert main(["check", str(SEED_003), "-o", str(target), "--force"]) == 2
+        assert "is not a regular file" in one_line_error(capsys)
+    assert stat.S_ISFIFO(fifo.lstat().st_mode) and link.is_symlink()
+    assert victim.read_text() == "precious\n"
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+def test_write_atomic_never_follows_a_symlink_at_its_temporary_name(tmp_path, monkeypatch):
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    (tmp_path / ".out.txt.planted.tmp").symlink_to(victim)
+    names = iter(["planted", "fresh"])
+    monkeypatch.setattr(safe_files.secrets, "token_hex", lambda n: next(names))
+    safe_files.write_atomic(tmp_path / "out.txt", "report\n", overwrite=False)
+    assert (tmp_path / "out.txt").read_text() == "report\n"
+    assert victim.read_text() == "precious\n"
+    assert not (tmp_path / ".out.txt.fresh.tmp").exists()
+
+
+def test_no_clobber_write_refuses_a_file_that_appeared_meanwhile(tmp_path):
+    (tmp_path / "out.txt").write_text("theirs\n")
+    with pytest.raises(InputError, match="exists; use --force"):
+        safe_files.write_atomic(tmp_path / "out.txt", "ours\n", overwrite=False)
+    assert (tmp_path / "out.txt").read_text() == "theirs\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+
+
+# -- what reaches the terminal -------------------------------------------------------
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+EVIL_ID = "x\x1b]0;owned\x07\x1b[2J\x9b31m"
+
+
+def test_text_report_escapes_control_characters(store, monkeypatch, capsys):
+    assert main(["check", str(SEED_003), "--id", EVIL_ID, "--outlet", "Daily\x00\x08"]) == 0
+    out = capsys.readouterr().out
+    assert "000_bab4808bdd29a8aa" in out
+    assert not any(c in out for c in CONTROL)
+    assert "x\\x1b]0;owned\\x07" in out
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check", str(SEED_003), "--id", EVIL_ID]) == 0
+    assert not any(c in terminal.getvalue() for c in CONTROL)  # no colour rather than the article's escapes
+
+
+def test_clean_reports_keep_their_colour_on_a_terminal(store, monkeypatch):
+    terminal = FakeTerminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    assert main(["check", str(SEED_003)]) == 0
+    assert "\x1b[1m" in terminal.getvalue()
+
+
+def test_json_and_html_reports_carry_no_raw_control_characters(store, capsys):
+    assert main(["check", str(SEED_003), "--format", "json", "--id", EVIL_ID + "\ud800"]) == 0
+    out = capsys.readouterr().out
+    assert not any(c in out for c in CONTROL)
+    assert json.loads(out)["article"]["id"] == EVIL_ID + "\ud800"  # the same value, escaped
+    assert main(["check", str(SEED_003), "--format", "html", "--id", EVIL_ID]) == 0
+    out = capsys.readouterr().out
+    assert "<html" in out and not any(c in out for c in CONTROL)
+
+
+def test_an_error_naming_input_stays_one_line(store, capsys):
+    assert main(["check", "no\x1b[2Jsuch\nfile.txt"]) == 2
+    err = one_line_error(capsys)
+    assert err == "attrib: no\\x1b[2Jsuch\\nfile.txt: no such file"
+
+
+def test_check_output_to_a_folder(store, capsys):
+    assert main(["check", str(SEED_003), "-o", str(store)]) == 2
+    assert one_line_error(capsys) == f"attrib: {store}: is a folder; give a file name"
+
+
+def test_check_output_into_a_missing_folder(store, capsys):
+    assert main(["check", str(SEED_003), "-o", str(store / "nope" / "r.txt")]) == 2
+    assert one_line_error(capsys) == f"attrib: {store / 'nope'}: folder does not exist"
