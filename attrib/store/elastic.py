@@ -2,7 +2,8 @@
 
 The client and the index template are set up lazily, on first use; the constructor does
 no I/O. Writes stream through ``helpers.streaming_bulk`` (429s retried with backoff,
-per-item failures reported with their ids); candidate retrieval is one ``bool`` query of
+per-item failures reported with their ids, a request refused as a whole for one item's
+sake split until only that item fails); candidate retrieval is one ``bool`` query of
 ``term`` clauses on the ``fp`` keyword field, which Elasticsearch scores by each
 fingerprint's IDF. See docs/INDEX.md for the mapping.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections import defaultdict, deque
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Sequence
@@ -42,6 +44,8 @@ if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
 SCHEMA_VERSION = 1
+_SPLIT_STATUSES = frozenset({400, 413})
+"""Statuses of a refused bulk request whose documents are sent again in smaller requests."""
 _SOURCE_FIELDS = ["id", "text", "title", "outlet", "url", "published_at", "lang"]
 
 
@@ -237,24 +241,57 @@ class ElasticsearchStore:
         ]
         return source
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
-        from elasticsearch import ApiError, TransportError
-        from elasticsearch.helpers import streaming_bulk
+    BULK_CHUNK = 500
+    """Documents sent in one bulk request (fewer when they pass :attr:`BULK_BYTES`)."""
+    BULK_BYTES = 20 * 1024 * 1024
 
+    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
         params = self.init()
         op_type = "index" if overwrite else "create"
         self._counted = None
+        chunk: list[Document] = []
+        for document in documents:
+            params.check_compatible(document.params, where=f"documents for index {self.index}")
+            chunk.append(document)
+            if len(chunk) >= self.BULK_CHUNK:
+                yield from self._write_chunk(op_type, chunk)
+                chunk = []
+        if chunk:
+            yield from self._write_chunk(op_type, chunk)
 
-        def actions() -> Iterator[dict[str, Any]]:
-            for document in documents:
-                params.check_compatible(document.params, where=f"documents for index {self.index}")
-                yield {"_op_type": op_type, "_index": self.index, "_id": document.id, "_source": self._source(document)}
+    def _write_chunk(self, op_type: str, chunk: list[Document]) -> Iterator[WriteResult]:
+        for document, (ok, detail) in zip(chunk, self._bulk(op_type, chunk)):
+            if ok:
+                status = WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED
+                yield WriteResult(document.id, status)
+            elif detail.get("status") == 409 and op_type == "create":
+                yield WriteResult(document.id, WriteStatus.EXISTS)
+            else:
+                yield WriteResult(document.id, WriteStatus.FAILED, _item_error(detail))
 
+    def _bulk(self, op_type: str, documents: list[Document]) -> list[tuple[bool, dict[str, Any]]]:
+        """Send ``documents`` through ``streaming_bulk``: one ``(ok, item)`` per document, in order.
+
+        Elasticsearch refuses a whole bulk request when one item fails the request's
+        validation (an ``_id`` over 512 bytes), and a request too large for it: every item
+        then fails with one error. The refused documents are sent again in halves, down to
+        single ones, so that only the item at fault fails, with its own error, and the
+        others land. 429s are retried with backoff.
+        """
+        from elasticsearch import ApiError, TransportError
+        from elasticsearch.helpers import streaming_bulk
+
+        positions: dict[str, deque[int]] = defaultdict(deque)
+        for i, document in enumerate(documents):
+            positions[document.id].append(i)
+        actions = ({"_op_type": op_type, "_index": self.index, "_id": d.id, "_source": self._source(d)} for d in documents)
+        results: list[tuple[bool, dict[str, Any]]] = [(False, {})] * len(documents)
+        refused: list[int] = []
         stream = streaming_bulk(
             self.client,
-            actions(),
-            chunk_size=500,
-            max_chunk_bytes=20 * 1024 * 1024,
+            actions,
+            chunk_size=max(1, len(documents)),
+            max_chunk_bytes=self.BULK_BYTES,
             raise_on_error=False,
             raise_on_exception=False,
             max_retries=5,
@@ -263,17 +300,20 @@ class ElasticsearchStore:
         )
         try:
             for ok, item in stream:
-                (op, detail), = item.items()
-                article_id = str(detail.get("_id"))
-                if ok:
-                    status = WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED
-                    yield WriteResult(article_id, status)
-                elif detail.get("status") == 409 and op == "create":
-                    yield WriteResult(article_id, WriteStatus.EXISTS)
-                else:
-                    yield WriteResult(article_id, WriteStatus.FAILED, _item_error(detail))
+                ((_op, detail),) = item.items()
+                # Items come back in order, except 429s retried later: place them by id.
+                i = positions[str(detail.get("_id"))].popleft()
+                results[i] = (ok, detail)
+                if not ok and isinstance(detail.get("exception"), ApiError) and detail.get("status") in _SPLIT_STATUSES:
+                    refused.append(i)
         except (ApiError, TransportError) as e:
             raise _translate(e, self.config) from e
+        if len(refused) > 1:
+            half = len(refused) // 2
+            for part in (refused[:half], refused[half:]):
+                for i, result in zip(part, self._bulk(op_type, [documents[i] for i in part])):
+                    results[i] = result
+        return results
 
     # -- reads ---------------------------------------------------------------------
 
@@ -421,6 +461,8 @@ class ElasticsearchStore:
 
 
 def _item_error(detail: dict[str, Any]) -> str:
+    if detail.get("exception") is not None:  # the whole request was refused
+        return _reason(detail["exception"])
     error = detail.get("error")
     if isinstance(error, dict):
         return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()

@@ -1,8 +1,11 @@
 import pytest
 
+from attrib.article import Article
 from attrib.config import Config
+from attrib.documents import prepare
+from attrib.store import WriteStatus
 from attrib.store.elastic import ElasticsearchStore
-from tests.store_contract import StoreContract
+from tests.store_contract import StoreContract, bbc_articles
 
 
 class TestElasticsearchStore(StoreContract):
@@ -31,6 +34,38 @@ def test_an_index_not_made_by_attrib_is_refused(es_client, es_url, index_prefix)
     es_client.indices.create(index=f"{index_prefix}-articles")
     with pytest.raises(StoreError, match="not made by attrib"):
         ElasticsearchStore(Config(es_url=es_url, index=index_prefix)).init()
+
+
+def unchecked_article(article_id: str, text: str) -> Article:
+    """An article built without :class:`Article`'s validation: what a caller that skips it
+    could hand a store."""
+    article = object.__new__(Article)
+    for name, value in dict(id=article_id, text=text, title=None, outlet=None, url=None, published_at=None, lang=None).items():
+        object.__setattr__(article, name, value)
+    return article
+
+
+def test_an_item_the_cluster_refuses_fails_alone(es_url, index_prefix):
+    # An _id over 512 bytes (300 two-byte characters) fails the bulk request's validation,
+    # which Elasticsearch reports as the whole request refused, every item with its error.
+    store = ElasticsearchStore(Config(es_url=es_url, index=index_prefix))
+    params = store.init()
+    good = [prepare(a, params) for a in bbc_articles(60)]
+    bad = [prepare(unchecked_article(c * 300, f"A story filed under a long id, number {i}."), params) for i, c in enumerate("éü")]
+    documents = good[:7] + bad[:1] + good[7:40] + bad[1:] + good[40:]
+
+    results = list(store.write(documents))
+    assert [r.id for r in results] == [d.id for d in documents]
+    failed = {r.id: r.error for r in results if r.status is WriteStatus.FAILED}
+    assert set(failed) == {d.id for d in bad}
+    for article_id, error in failed.items():
+        assert "512 bytes" in error and article_id[:20] in error  # its own error, naming it
+    store.refresh()
+    assert store.count() == 60
+
+    again = {r.id: r.status for r in store.write(documents)}
+    assert again == {**{d.id: WriteStatus.EXISTS for d in good}, **{d.id: WriteStatus.FAILED for d in bad}}
+    store.close()
 
 
 from tests.quote_provenance import QuoteProvenanceContract  # noqa: E402
