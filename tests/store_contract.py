@@ -212,6 +212,26 @@ class StoreContract:
         expected = sorted(a.id for a in articles if chosen.matches(a))
         assert expected and sorted(a.id for a in store.iter_articles(chosen)) == expected
 
+    def test_a_keyword_value_too_long_for_elasticsearch_fails_alone(self, store):
+        # Elasticsearch keeps outlet, url and lang as keywords, at most 32,766 UTF-8 bytes;
+        # every store refuses the same records, each alone.
+        good = bbc_articles(6)
+        body = good[0].text
+        too_long = {
+            "outlet": Article(id="long-outlet", text=body, outlet="é" * 16_384),  # 16,384 characters, 32,768 bytes
+            "url": Article(id="long-url", text=body, url="https://example.com/?q=" + "a" * 40_000),
+            "lang": Article(id="long-lang", text=body, lang="x" * 32_767),
+        }
+        longest = Article(id="longest-outlet", text=body, outlet="o" * 32_766)
+        summary = index_articles(store, [good[0], *too_long.values(), *good[1:], longest])
+        assert summary.indexed == 7
+        errors = {r.id: r.error for r in summary.failed}
+        assert set(errors) == {a.id for a in too_long.values()}
+        for name, article in too_long.items():
+            assert errors[article.id].startswith(f"{name} is ") and "32,766" in errors[article.id]
+        assert store.count() == 7
+        assert store.get([longest.id])[longest.id].outlet == longest.outlet
+
     def test_write_reports_every_article(self, store):
         articles = bbc_articles(12)
         store.init()

@@ -49,6 +49,10 @@ MAX_PAIR_TERMS = 4096
 BM25_K1 = 1.2
 BM25_B = 0.75
 
+KEYWORD_MAX_BYTES = 32766
+"""The longest value, in UTF-8 bytes, a keyword field takes: Lucene refuses longer terms
+and doc values, and with them the whole document."""
+
 
 class WriteStatus(str, enum.Enum):
     CREATED = "created"
@@ -147,6 +151,25 @@ class Store(Protocol):
         """Remove the store's index or file entirely."""
 
     def close(self) -> None: ...
+
+
+def unstorable(document: Document) -> str | None:
+    """Why no store keeps ``document``, or None when it can be stored.
+
+    Every store refuses the same documents, each on its own (a ``FAILED`` result, the
+    others landing): a value longer than :data:`KEYWORD_MAX_BYTES` in a field that
+    Elasticsearch keeps as a keyword (``outlet``, ``url``, ``lang``, a quote's speaker,
+    cue or credited outlet), which the embedded store would otherwise have kept.
+    """
+    article = document.article
+    fields = [(name, getattr(article, name)) for name in ("outlet", "url", "lang")]
+    for quote in document.quotes:
+        fields += [("quote speaker", quote.speaker), ("quote cue", quote.cue), ("quote credited outlet", quote.credited_outlet)]
+    for name, value in fields:
+        size = len(value.encode("utf-8", "surrogatepass")) if value is not None else 0
+        if size > KEYWORD_MAX_BYTES:
+            return f"{name} is {size:,} bytes long (UTF-8); a store keeps at most {KEYWORD_MAX_BYTES:,}"
+    return None
 
 
 def idf(df: int, n: int) -> float:

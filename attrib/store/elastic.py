@@ -35,6 +35,7 @@ from attrib.store.base import (
     min_shared_grams,
     query_pairs,
     query_terms,
+    unstorable,
 )
 
 EVIDENCE_QUERY = "evidence"
@@ -260,7 +261,13 @@ class ElasticsearchStore:
             yield from self._write_chunk(op_type, chunk)
 
     def _write_chunk(self, op_type: str, chunk: list[Document]) -> Iterator[WriteResult]:
-        for document, (ok, detail) in zip(chunk, self._bulk(op_type, chunk)):
+        problems = [unstorable(d) for d in chunk]
+        sent = iter(self._bulk(op_type, [d for d, problem in zip(chunk, problems) if problem is None]))
+        for document, problem in zip(chunk, problems):
+            if problem is not None:
+                yield WriteResult(document.id, WriteStatus.FAILED, problem)
+                continue
+            ok, detail = next(sent)
             if ok:
                 status = WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED
                 yield WriteResult(document.id, status)

@@ -30,6 +30,7 @@ from attrib.store.base import (
     bm25,
     idf,
     min_shared_grams,
+    unstorable,
     query_pairs,
     query_terms,
 )
@@ -183,6 +184,10 @@ class EmbeddedStore:
         with _write_transaction(conn):
             for document in batch:
                 article = document.article
+                problem = unstorable(document)
+                if problem is not None:
+                    results.append(WriteResult(article.id, WriteStatus.FAILED, problem))
+                    continue
                 existing = conn.execute("SELECT doc FROM articles WHERE id = ?", (article.id,)).fetchone()
                 if existing is not None and not overwrite:
                     results.append(WriteResult(article.id, WriteStatus.EXISTS))
