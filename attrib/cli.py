@@ -73,8 +73,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_index(args: argparse.Namespace) -> int:
     from attrib.indexing import IndexSummary, index_records
     from attrib.readers import BadRecord, count_records, read_paths
-    from attrib.store import WriteStatus, open_store
+    from attrib.store import WritePolicy, WriteStatus, open_store
 
+    policy = WritePolicy.OVERWRITE if args.overwrite else WritePolicy.UPDATE if args.update else WritePolicy.KEEP
     config = _config(args)
     records = read_paths(args.paths, encoding=args.encoding)  # checks the paths exist first
     total = count_records(args.paths)
@@ -82,13 +83,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     summary = IndexSummary()
     try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in index_records(store, records, overwrite=args.overwrite, workers=args.workers):
+            for event in index_records(store, records, policy=policy, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
                     bar.write(f"attrib: skipped {event}", file=sys.stderr)
                 elif event.status is WriteStatus.FAILED:
                     bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+                elif event.status is WriteStatus.CONFLICT:
+                    bar.write(f"attrib: conflict {event.id}: {event.error} (--update replaces it)", file=sys.stderr)
     except StoreUnavailableError as e:
         raise StoreUnavailableError(
             f"{e} — {summary.landed} article(s) landed before that ({summary.line()}); "
@@ -97,7 +100,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"{summary.line()} ({config.describe_store()})")
-    return 1 if summary.failed else 0
+    return 1 if summary.failed or summary.conflicts else 0
 
 
 def read_check_article(args: argparse.Namespace):
@@ -339,13 +342,16 @@ def build_parser() -> argparse.ArgumentParser:
             "outlet, url, published_at as ISO 8601), a JSON file, a .txt file (first line: title), an HTML "
             "page, a folder of any of these (read recursively), or - for JSONL on standard input. "
             "Bad records are reported with file and line and skipped; articles already indexed are left alone, "
-            "so running the same command twice adds nothing."
+            "so running the same command twice adds nothing. An id already indexed with different text is "
+            "reported as a conflict (exit 1) unless --update or --overwrite says to replace it."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
-    index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
+    replace = index.add_mutually_exclusive_group()
+    replace.add_argument("--update", action="store_true", help="replace an article already indexed under the same id when its text changed (a corrected article)")
+    replace.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")
     index.set_defaults(func=cmd_index)

@@ -17,7 +17,7 @@ from attrib.core import FingerprintParams
 from attrib.documents import prepare
 from attrib.errors import ParameterMismatchError
 from attrib.indexing import index_articles
-from attrib.store import ArticleFilter, WriteStatus
+from attrib.store import ArticleFilter, WritePolicy, WriteStatus
 
 BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc"
 T0 = datetime(2024, 10, 22, 9, 0, tzinfo=timezone.utc)
@@ -79,7 +79,7 @@ class StoreContract:
         original, other = bbc_articles(2)
         index_articles(store, [original, other])
         replaced = Article(id=original.id, text=other.text + "\nAnd one more line.", title="new")
-        summary = index_articles(store, [replaced], overwrite=True)
+        summary = index_articles(store, [replaced], policy=WritePolicy.OVERWRITE)
         assert summary.updated == 1 and store.count() == 2
         assert store.get([original.id])[original.id].title == "new"
         # The old fingerprints are gone (only incidental word pairs may still be shared)...
@@ -88,6 +88,38 @@ class StoreContract:
         # ...and the new ones are in place.
         ranked = store.candidates(prepare(Article(id="q", text=replaced.text), store.params), limit=5, exclude=[other.id])
         assert ranked[0].id == original.id and ranked[0].evidence > 0
+
+    def test_same_id_with_other_text_is_a_conflict_and_left_alone(self, store):
+        original, other = bbc_articles(2)
+        index_articles(store, [original])
+        corrected = Article(id=original.id, text=original.text + "\nCorrection: the figure was 14, not 40.", title="corrected")
+        results = list(store.write([prepare(a, store.params) for a in (original, corrected, other)]))
+        assert [(r.id, r.status) for r in results] == [
+            (original.id, WriteStatus.EXISTS), (original.id, WriteStatus.CONFLICT), (other.id, WriteStatus.CREATED),
+        ]
+        assert results[1].error == "id already indexed with different text"
+        kept = store.get([original.id])[original.id]
+        assert (kept.text, kept.title) == (original.text, original.title)
+        # Two texts under one id in one write: the first lands, the second conflicts.
+        twins = [Article(id="twin", text=original.text), Article(id="twin", text=other.text)]
+        assert [r.status for r in store.write([prepare(a, store.params) for a in twins])] == [WriteStatus.CREATED, WriteStatus.CONFLICT]
+        assert store.get(["twin"])["twin"].text == original.text
+
+    def test_update_replaces_only_a_changed_text(self, store):
+        unchanged, corrected_one, other = bbc_articles(3)
+        index_articles(store, [unchanged, corrected_one])
+        retitled = Article(id=unchanged.id, text=unchanged.text, title="a new headline only")
+        corrected = Article(id=corrected_one.id, text=other.text + "\nCorrection appended.", title="corrected")
+        summary = index_articles(store, [retitled, corrected], policy=WritePolicy.UPDATE)
+        assert (summary.indexed, summary.updated, summary.existing, summary.conflicts) == (0, 1, 1, [])
+        got = store.get([unchanged.id, corrected.id])
+        assert got[unchanged.id].title == unchanged.title  # same text: left alone
+        assert (got[corrected.id].text, got[corrected.id].title) == (corrected.text, "corrected")
+        store.refresh()
+        ranked = store.candidates(prepare(Article(id="q", text=corrected.text), store.params), limit=3)
+        assert ranked[0].id == corrected.id and ranked[0].evidence > 0
+        assert index_articles(store, [corrected], policy=WritePolicy.UPDATE).existing == 1
+        assert store.count() == 2
 
     def test_candidates_rank_the_source_first(self, store):
         articles = bbc_articles(40)

@@ -58,7 +58,24 @@ class WriteStatus(str, enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     EXISTS = "exists"
+    """The id is stored with the same text; left alone."""
+    CONFLICT = "conflict"
+    """The id is stored with different text; left alone (:data:`CONFLICT_ERROR`)."""
     FAILED = "failed"
+
+
+CONFLICT_ERROR = "id already indexed with different text"
+
+
+class WritePolicy(str, enum.Enum):
+    """What a write does with an article whose id is already stored."""
+
+    KEEP = "keep"
+    """Leave the stored one: ``EXISTS`` when the texts are the same, ``CONFLICT`` when not."""
+    UPDATE = "update"
+    """Replace it when the text changed (a corrected article: ``UPDATED``); same text: ``EXISTS``."""
+    OVERWRITE = "overwrite"
+    """Replace it whatever it holds (``UPDATED``)."""
 
 
 @dataclass(frozen=True)
@@ -121,10 +138,12 @@ class Store(Protocol):
     def params(self) -> FingerprintParams:
         """The fingerprint parameters of this store (initialises it if needed)."""
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
-        """Store documents, yielding one result per document as it lands.
+    def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
+        """Store documents, yielding one result per document, in order, as they land.
 
-        An article already stored is left alone (``EXISTS``) unless ``overwrite``.
+        An id already stored is handled as ``policy`` says, by whether the stored text is
+        the document's. A document no store keeps (:func:`unstorable`), or that the
+        backend refuses, fails alone (``FAILED``); the others land.
         Raises :class:`~attrib.errors.StoreUnavailableError` when the store goes away;
         every result yielded before that has landed.
         """

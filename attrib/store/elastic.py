@@ -22,14 +22,16 @@ from attrib.article import Article, parse_datetime
 from attrib.config import Config
 from attrib.core import FingerprintParams
 from attrib.core.quotes import QuoteOccurrence
-from attrib.documents import Document, hash_term
+from attrib.documents import Document, hash_term, text_hash
 from attrib.errors import ParameterMismatchError, StoreError, StoreUnavailableError
 from attrib.store.base import (
     BAND_BOOST,
+    CONFLICT_ERROR,
     MAX_QUERY_TERMS,
     PAIR_WEIGHT,
     ArticleFilter,
     Candidate,
+    WritePolicy,
     WriteResult,
     WriteStatus,
     min_shared_grams,
@@ -125,6 +127,7 @@ class ElasticsearchStore:
         self._params: FingerprintParams | None = None
         self._client = client
         self._counted: tuple[float, int] | None = None  # (monotonic time, count)
+        self._fields: set[str] = set()  # the index mapping's top-level fields, known after init()
 
     def __repr__(self) -> str:
         return f"ElasticsearchStore({self.config.describe_store()!r})"
@@ -177,9 +180,11 @@ class ElasticsearchStore:
             params = FingerprintParams.from_meta(meta["params"])
             if self._wanted is not None and self._wanted != params:
                 raise ParameterMismatchError(params.to_meta(), self._wanted.to_meta(), where=f"index {self.index}")
+            self._fields = set(next(iter(mapping.values()))["mappings"].get("properties", {}))
         else:
             params = self._wanted or FingerprintParams()
             body = self.template(params)
+            self._fields = set(body["template"]["mappings"]["properties"])
             self._call(self.client.indices.put_index_template, name=self.index, **body)
             from elasticsearch import BadRequestError
 
@@ -224,6 +229,7 @@ class ElasticsearchStore:
         source["bands"] = list(document.bands)
         if document.pairs:  # only in indexes made with pairs (older mappings lack the field)
             source["cp"] = " ".join(hash_term(h) for h in document.pairs)
+        source["text_hash"] = document.text_hash
         source["simhash"] = document.simhash
         source["shingles"] = document.shingle_count
         source["quotes"] = [
@@ -246,35 +252,73 @@ class ElasticsearchStore:
     """Documents sent in one bulk request (fewer when they pass :attr:`BULK_BYTES`)."""
     BULK_BYTES = 20 * 1024 * 1024
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+    def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
         params = self.init()
-        op_type = "index" if overwrite else "create"
+        self._add_text_hash_field()
         self._counted = None
         chunk: list[Document] = []
         for document in documents:
             params.check_compatible(document.params, where=f"documents for index {self.index}")
             chunk.append(document)
             if len(chunk) >= self.BULK_CHUNK:
-                yield from self._write_chunk(op_type, chunk)
+                yield from self._write_chunk(policy, chunk)
                 chunk = []
         if chunk:
-            yield from self._write_chunk(op_type, chunk)
+            yield from self._write_chunk(policy, chunk)
 
-    def _write_chunk(self, op_type: str, chunk: list[Document]) -> Iterator[WriteResult]:
-        problems = [unstorable(d) for d in chunk]
-        sent = iter(self._bulk(op_type, [d for d, problem in zip(chunk, problems) if problem is None]))
-        for document, problem in zip(chunk, problems):
-            if problem is not None:
-                yield WriteResult(document.id, WriteStatus.FAILED, problem)
-                continue
-            ok, detail = next(sent)
-            if ok:
-                status = WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED
-                yield WriteResult(document.id, status)
-            elif detail.get("status") == 409 and op_type == "create":
-                yield WriteResult(document.id, WriteStatus.EXISTS)
+    def _add_text_hash_field(self) -> None:
+        """Indexes made before ``text_hash`` existed get the field (a mapping may gain
+        fields live); their older articles are compared by their text instead."""
+        if "text_hash" not in self._fields:
+            spec = load_template("articles")["template"]["mappings"]["properties"]["text_hash"]
+            self._call(self.client.indices.put_mapping, index=self.index, properties={"text_hash": spec})
+            self._fields.add("text_hash")
+
+    def _write_chunk(self, policy: WritePolicy, chunk: list[Document]) -> list[WriteResult]:
+        """Write one chunk: ``create`` (``index`` to overwrite), then, for the ids already
+        stored, compare the stored text hashes and replace the ones ``policy`` says to."""
+        results: list[WriteResult | None] = [None] * len(chunk)
+        sendable: list[int] = []
+        for i, document in enumerate(chunk):
+            problem = unstorable(document)
+            if problem is None:
+                sendable.append(i)
             else:
-                yield WriteResult(document.id, WriteStatus.FAILED, _item_error(detail))
+                results[i] = WriteResult(document.id, WriteStatus.FAILED, problem)
+        op_type = "index" if policy is WritePolicy.OVERWRITE else "create"
+        taken: list[int] = []
+        for i, (ok, detail) in zip(sendable, self._bulk(op_type, [chunk[i] for i in sendable])):
+            if not ok and op_type == "create" and detail.get("status") == 409:
+                taken.append(i)
+            else:
+                results[i] = _write_result(chunk[i].id, ok, detail)
+        stored = self._text_hashes([chunk[i].id for i in taken])
+        replace: list[int] = []
+        for i in taken:
+            document = chunk[i]
+            found = stored.get(document.id)
+            if found == document.text_hash:
+                results[i] = WriteResult(document.id, WriteStatus.EXISTS)
+            elif found is not None and policy is WritePolicy.KEEP:
+                results[i] = WriteResult(document.id, WriteStatus.CONFLICT, CONFLICT_ERROR)
+            else:  # a changed text to update, or an article deleted since the create
+                replace.append(i)
+        for i, (ok, detail) in zip(replace, self._bulk("index", [chunk[i] for i in replace])):
+            results[i] = _write_result(chunk[i].id, ok, detail)
+        return [r for r in results if r is not None]
+
+    def _text_hashes(self, ids: list[str]) -> dict[str, str]:
+        """The stored text hash of each of ``ids`` that is stored (read in real time)."""
+        if not ids:
+            return {}
+        unique = list(dict.fromkeys(ids))
+        response = self._call(self.client.mget, index=self.index, ids=unique, source_includes=["text_hash"])
+        found = {doc["_id"]: doc["_source"].get("text_hash") for doc in response["docs"] if doc.get("found")}
+        older = [i for i, h in found.items() if h is None]
+        if older:  # stored before the field existed
+            response = self._call(self.client.mget, index=self.index, ids=older, source_includes=["text"])
+            found.update({doc["_id"]: text_hash(doc["_source"]["text"]) for doc in response["docs"] if doc.get("found")})
+        return {i: h for i, h in found.items() if h is not None}
 
     def _bulk(self, op_type: str, documents: list[Document]) -> list[tuple[bool, dict[str, Any]]]:
         """Send ``documents`` through ``streaming_bulk``: one ``(ok, item)`` per document, in order.
@@ -288,6 +332,8 @@ class ElasticsearchStore:
         from elasticsearch import ApiError, TransportError
         from elasticsearch.helpers import streaming_bulk
 
+        if not documents:
+            return []
         positions: dict[str, deque[int]] = defaultdict(deque)
         for i, document in enumerate(documents):
             positions[document.id].append(i)
@@ -297,7 +343,7 @@ class ElasticsearchStore:
         stream = streaming_bulk(
             self.client,
             actions,
-            chunk_size=max(1, len(documents)),
+            chunk_size=len(documents),
             max_chunk_bytes=self.BULK_BYTES,
             raise_on_error=False,
             raise_on_exception=False,
@@ -465,6 +511,12 @@ class ElasticsearchStore:
                 evidence = score
             out.append(Candidate(id=hit["_id"], score=score, shared=None, band_match=None, evidence=evidence))
         return out
+
+
+def _write_result(article_id: str, ok: bool, detail: dict[str, Any]) -> WriteResult:
+    if ok:
+        return WriteResult(article_id, WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED)
+    return WriteResult(article_id, WriteStatus.FAILED, _item_error(detail))
 
 
 def _item_error(detail: dict[str, Any]) -> str:

@@ -22,9 +22,11 @@ from attrib.documents import Document
 from attrib.errors import ParameterMismatchError, StoreError
 from attrib.store.base import (
     BAND_BOOST,
+    CONFLICT_ERROR,
     PAIR_WEIGHT,
     ArticleFilter,
     Candidate,
+    WritePolicy,
     WriteResult,
     WriteStatus,
     bm25,
@@ -166,7 +168,7 @@ class EmbeddedStore:
 
     # -- writes --------------------------------------------------------------------
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+    def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
         params = self.init()
         conn = self._connect()
         batch: list[Document] = []
@@ -174,12 +176,12 @@ class EmbeddedStore:
             params.check_compatible(document.params, where=f"documents for store {self.path}")
             batch.append(document)
             if len(batch) >= _BATCH:
-                yield from self._write_batch(conn, batch, overwrite)
+                yield from self._write_batch(conn, batch, policy)
                 batch = []
         if batch:
-            yield from self._write_batch(conn, batch, overwrite)
+            yield from self._write_batch(conn, batch, policy)
 
-    def _write_batch(self, conn: sqlite3.Connection, batch: list[Document], overwrite: bool) -> list[WriteResult]:
+    def _write_batch(self, conn: sqlite3.Connection, batch: list[Document], policy: WritePolicy) -> list[WriteResult]:
         results: list[WriteResult] = []
         with _write_transaction(conn):
             for document in batch:
@@ -188,10 +190,14 @@ class EmbeddedStore:
                 if problem is not None:
                     results.append(WriteResult(article.id, WriteStatus.FAILED, problem))
                     continue
-                existing = conn.execute("SELECT doc FROM articles WHERE id = ?", (article.id,)).fetchone()
-                if existing is not None and not overwrite:
-                    results.append(WriteResult(article.id, WriteStatus.EXISTS))
-                    continue
+                existing = conn.execute("SELECT doc, text FROM articles WHERE id = ?", (article.id,)).fetchone()
+                if existing is not None and policy is not WritePolicy.OVERWRITE:
+                    if existing[1] == article.text:
+                        results.append(WriteResult(article.id, WriteStatus.EXISTS))
+                        continue
+                    if policy is WritePolicy.KEEP:
+                        results.append(WriteResult(article.id, WriteStatus.CONFLICT, CONFLICT_ERROR))
+                        continue
                 row = (
                     article.id,
                     article.text,

@@ -2,8 +2,9 @@ import pytest
 
 from attrib.article import Article
 from attrib.config import Config
+from attrib.core import FingerprintParams
 from attrib.documents import prepare
-from attrib.store import WriteStatus
+from attrib.store import WritePolicy, WriteStatus
 from attrib.store.elastic import ElasticsearchStore
 from tests.store_contract import StoreContract, bbc_articles
 
@@ -34,6 +35,30 @@ def test_an_index_not_made_by_attrib_is_refused(es_client, es_url, index_prefix)
     es_client.indices.create(index=f"{index_prefix}-articles")
     with pytest.raises(StoreError, match="not made by attrib"):
         ElasticsearchStore(Config(es_url=es_url, index=index_prefix)).init()
+
+
+def test_an_index_made_before_text_hashes_compares_the_stored_texts(es_client, es_url, index_prefix):
+    config = Config(es_url=es_url, index=index_prefix)
+    old = ElasticsearchStore(config)
+    template = old.template(FingerprintParams())
+    del template["template"]["mappings"]["properties"]["text_hash"]
+    es_client.indices.put_index_template(name=old.index, **template)
+    es_client.indices.create(index=old.index)
+    first, second, third = bbc_articles(3)
+    for article in (first, second):
+        source = old._source(prepare(article, FingerprintParams()))
+        del source["text_hash"]
+        es_client.index(index=old.index, id=article.id, document=source)
+
+    store = ElasticsearchStore(config)
+    corrected = Article(id=second.id, text=second.text + "\nCorrection appended.")
+    documents = [prepare(a, store.params) for a in (first, corrected, third)]
+    assert [r.status for r in store.write(documents)] == [WriteStatus.EXISTS, WriteStatus.CONFLICT, WriteStatus.CREATED]
+    assert [r.status for r in store.write(documents, policy=WritePolicy.UPDATE)] == [WriteStatus.EXISTS, WriteStatus.UPDATED, WriteStatus.EXISTS]
+    assert [r.status for r in store.write(documents)] == [WriteStatus.EXISTS] * 3  # the rewritten one now has its hash
+    properties = es_client.indices.get_mapping(index=old.index)[old.index]["mappings"]["properties"]
+    assert properties["text_hash"] == {"type": "keyword", "index": False, "doc_values": False}
+    store.close()
 
 
 def unchecked_article(article_id: str, text: str) -> Article:
