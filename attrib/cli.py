@@ -60,13 +60,19 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     config = _config(args, shards=args.shards, replicas=args.replicas)
     store = open_store(config, _params(args))
+    layout = ""
     try:
         params = store.init()
+        if config.uses_elasticsearch:  # a new index has them already; an existing one changes replicas live
+            shards, replicas = store.apply_settings(shards=args.shards, replicas=args.replicas)
+            layout = f"; {shards} primary shard(s), {replicas} replica(s)"
+        elif args.shards is not None or args.replicas is not None:
+            print("attrib: --shards and --replicas apply to Elasticsearch only", file=sys.stderr)
         count = store.count()
     finally:
         store.close()
     meta = ", ".join(f"{k}={v}" for k, v in params.to_meta().items())
-    print(f"ready: {config.describe_store()} ({count} articles); fingerprint parameters: {meta}")
+    print(f"ready: {config.describe_store()} ({count} articles){layout}; fingerprint parameters: {meta}")
     return 0
 
 
@@ -329,8 +335,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    init.add_argument("--shards", type=int, help="primary shards of a new Elasticsearch index (default: 1)")
-    init.add_argument("--replicas", type=int, help="replicas of a new Elasticsearch index (default: 0)")
+    init.add_argument("--shards", type=int, help="primary shards of a new Elasticsearch index (default: $ATTRIB_ES_SHARDS or 1); an existing index keeps its own")
+    init.add_argument("--replicas", type=int, help="replicas of the Elasticsearch index, changed on an existing one (default: $ATTRIB_ES_REPLICAS or 0)")
     init.set_defaults(func=cmd_init)
 
     index = sub.add_parser(

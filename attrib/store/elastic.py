@@ -23,7 +23,7 @@ from attrib.config import Config
 from attrib.core import FingerprintParams
 from attrib.core.quotes import QuoteOccurrence
 from attrib.documents import Document, hash_term, text_hash
-from attrib.errors import ParameterMismatchError, StoreError, StoreUnavailableError
+from attrib.errors import InputError, ParameterMismatchError, StoreError, StoreUnavailableError
 from attrib.store.base import (
     BAND_BOOST,
     CONFLICT_ERROR,
@@ -204,6 +204,28 @@ class ElasticsearchStore:
     @property
     def params(self) -> FingerprintParams:
         return self.init()
+
+    def apply_settings(self, *, shards: int | None = None, replicas: int | None = None) -> tuple[int, int]:
+        """Bring the live index to ``replicas`` and check ``shards`` against it (None:
+        leave as is); returns the index's primary shards and replicas.
+
+        Replicas can change on a live index; primary shards cannot, so a ``shards`` other
+        than the index's raises :class:`~attrib.errors.InputError` before anything changes.
+        """
+        self.init()
+        response = self._call(self.client.indices.get_settings, index=self.index, name="index.number_of_*")
+        live = next(iter(response.values()))["settings"]["index"]
+        have_shards, have_replicas = int(live["number_of_shards"]), int(live["number_of_replicas"])
+        if shards is not None and shards != have_shards:
+            raise InputError(
+                f"index {self.index} has {have_shards} primary shard(s); shards cannot change on an existing index "
+                f"(reindex into a new one to get {shards})",
+                field="shards",
+            )
+        if replicas is not None and replicas != have_replicas:
+            self._call(self.client.indices.put_settings, index=self.index, settings={"index": {"number_of_replicas": replicas}})
+            have_replicas = replicas
+        return have_shards, have_replicas
 
     def close(self) -> None:
         if self._client is not None:

@@ -1,3 +1,5 @@
+import json
+
 import pytest
 
 from attrib.article import Article
@@ -27,6 +29,43 @@ def test_template_and_mapping_carry_the_parameters(es_client, es_url, index_pref
     settings = es_client.indices.get_settings(index=store.index)[store.index]["settings"]["index"]
     assert settings["number_of_shards"] == "2"
     store.close()
+
+
+def _shards_and_replicas(es_client, index: str) -> tuple[str, str]:
+    settings = es_client.indices.get_settings(index=index)[index]["settings"]["index"]
+    return settings["number_of_shards"], settings["number_of_replicas"]
+
+
+def test_init_changes_replicas_live_and_refuses_other_shards(es_client, es_url, index_prefix, capsys, monkeypatch):
+    from attrib.cli import main
+
+    monkeypatch.delenv("ATTRIB_ES_SHARDS", raising=False)
+    monkeypatch.delenv("ATTRIB_ES_REPLICAS", raising=False)
+    store = ["--es-url", es_url, "--index", index_prefix]
+    index = f"{index_prefix}-articles"
+    assert main(["init", *store]) == 0
+    assert _shards_and_replicas(es_client, index) == ("1", "0")
+    capsys.readouterr()
+    assert main(["init", *store, "--replicas", "1"]) == 0
+    assert "1 primary shard(s), 1 replica(s)" in capsys.readouterr().out
+    assert _shards_and_replicas(es_client, index) == ("1", "1")
+    assert main(["init", *store, "--shards", "3", "--replicas", "2"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"attrib: index {index} has 1 primary shard(s); shards cannot change on an existing index (reindex into a new one to get 3)"
+    assert _shards_and_replicas(es_client, index) == ("1", "1")  # nothing changed
+    assert main(["init", *store, "--shards", "1", "--replicas", "0"]) == 0
+    assert _shards_and_replicas(es_client, index) == ("1", "0")
+
+
+def test_the_first_index_run_takes_shards_and_replicas_from_the_environment(es_client, es_url, index_prefix, tmp_path, monkeypatch):
+    from attrib.cli import main
+
+    monkeypatch.setenv("ATTRIB_ES_SHARDS", "2")
+    monkeypatch.setenv("ATTRIB_ES_REPLICAS", "1")
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": a.id, "text": a.text}) + "\n" for a in bbc_articles(3)), encoding="utf-8")
+    assert main(["index", str(source), "--es-url", es_url, "--index", index_prefix, "--workers", "1", "--no-progress"]) == 0
+    assert _shards_and_replicas(es_client, f"{index_prefix}-articles") == ("2", "1")
 
 
 def test_an_index_not_made_by_attrib_is_refused(es_client, es_url, index_prefix):

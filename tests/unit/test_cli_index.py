@@ -113,6 +113,13 @@ def test_init_refuses_other_parameters(env, capsys):
     assert len(err.splitlines()) == 1
 
 
+def test_init_says_shards_and_replicas_are_for_elasticsearch(env, capsys):
+    assert main(["init", "--replicas", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("ready: embedded store")
+    assert err.strip() == "attrib: --shards and --replicas apply to Elasticsearch only"
+
+
 def test_init_pairs_window(env, capsys):
     assert main(["init", "--pairs", "99"]) == 2
     assert capsys.readouterr().err.strip() == "attrib: pairs must be in 0..16, got 99"
