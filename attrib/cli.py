@@ -83,13 +83,19 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     config = _config(args, shards=args.shards, replicas=args.replicas)
     store = open_store(config, _params(args))
+    layout = ""
     try:
         params = store.init()
+        if config.uses_elasticsearch:  # a new index has them already; an existing one changes replicas live
+            shards, replicas = store.apply_settings(shards=args.shards, replicas=args.replicas)
+            layout = f"; {shards} primary shard(s), {replicas} replica(s)"
+        elif args.shards is not None or args.replicas is not None:
+            print("attrib: --shards and --replicas apply to Elasticsearch only", file=sys.stderr)
         count = store.count()
     finally:
         store.close()
     meta = ", ".join(f"{k}={v}" for k, v in params.to_meta().items())
-    print(f"ready: {config.describe_store()} ({count} articles); fingerprint parameters: {meta}")
+    print(f"ready: {config.describe_store()} ({count} articles){layout}; fingerprint parameters: {meta}")
     return 0
 
 
@@ -139,8 +145,9 @@ def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
 def cmd_index(args: argparse.Namespace) -> int:
     from attrib.indexing import IndexSummary, index_records
     from attrib.readers import BadRecord, count_records, read_paths
-    from attrib.store import WriteStatus, open_store
+    from attrib.store import WritePolicy, WriteStatus, open_store
 
+    policy = WritePolicy.OVERWRITE if args.overwrite else WritePolicy.UPDATE if args.update else WritePolicy.KEEP
     config = _config(args)
     fields = _field_map(args)
     records = read_paths(args.paths, encoding=args.encoding, fields=fields)  # checks the paths exist first
@@ -149,11 +156,15 @@ def cmd_index(args: argparse.Namespace) -> int:
     summary = IndexSummary()
     try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in index_records(store, records, overwrite=args.overwrite, workers=args.workers):
+            for event in index_records(store, records, policy=policy, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
-                if not isinstance(event, BadRecord) and event.status is WriteStatus.FAILED:
+                if isinstance(event, BadRecord):
+                    continue
+                if event.status is WriteStatus.FAILED:
                     bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+                elif event.status is WriteStatus.CONFLICT:
+                    bar.write(f"attrib: conflict {event.id}: {event.error} (--update replaces it)", file=sys.stderr)
     except StoreUnavailableError as e:
         raise StoreUnavailableError(
             f"{e} — {summary.landed} article(s) landed before that ({summary.line()}); "
@@ -166,7 +177,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         for line in bad_record_lines(summary.bad):
             print(line, file=sys.stderr)
     print(f"{summary.line()} ({config.describe_store()})")
-    if summary.failed:
+    if summary.failed or summary.conflicts:
         return 1
     return EXIT_SKIPPED if summary.bad else 0
 
@@ -407,8 +418,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    init.add_argument("--shards", type=int, help="primary shards of a new Elasticsearch index (default: 1)")
-    init.add_argument("--replicas", type=int, help="replicas of a new Elasticsearch index (default: 0)")
+    init.add_argument("--shards", type=int, help="primary shards of a new Elasticsearch index (default: $ATTRIB_ES_SHARDS or 1); an existing index keeps its own")
+    init.add_argument("--replicas", type=int, help="replicas of the Elasticsearch index, changed on an existing one (default: $ATTRIB_ES_REPLICAS or 0)")
     init.set_defaults(func=cmd_init)
 
     index = sub.add_parser(
@@ -420,15 +431,18 @@ def build_parser() -> argparse.ArgumentParser:
             "outlet, url, published_at as ISO 8601), a JSON file, a .txt file (first line: title), an HTML "
             "page, a folder of any of these (read recursively), or - for JSONL on standard input. "
             "Bad records are reported with file and line and skipped; articles already indexed are left alone, "
-            "so running the same command twice adds nothing. " + ID_HELP + " "
-            "Exit codes: 0 done, 1 some articles failed to store, 2 bad input or usage (nothing indexed), "
+            "so running the same command twice adds nothing. An id already indexed with different text is "
+            "reported as a conflict unless --update or --overwrite says to replace it. " + ID_HELP + " "
+            "Exit codes: 0 done, 1 some articles failed to store or conflicted, 2 bad input or usage (nothing indexed), "
             "3 store unreachable, 4 some records were skipped as bad input (the rest were indexed)."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
-    index.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
+    replace = index.add_mutually_exclusive_group()
+    replace.add_argument("--update", action="store_true", help="replace an article already indexed under the same id when its text changed (a corrected article)")
+    replace.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
     _field_argument(index)
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")

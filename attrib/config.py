@@ -12,6 +12,8 @@ Environment variables:
 ``ATTRIB_ES_CA_CERTS``     path to a CA bundle for TLS.
 ``ATTRIB_ES_VERIFY_CERTS`` ``false`` to skip certificate checks (local testing only).
 ``ATTRIB_INDEX``           index name prefix (default ``attrib``).
+``ATTRIB_ES_SHARDS``       primary shards of the index when attrib creates it (default 1).
+``ATTRIB_ES_REPLICAS``     replicas of the index when attrib creates it (default 0).
 ``ATTRIB_DB``              embedded store file (default ``attrib.db``).
 """
 
@@ -27,6 +29,13 @@ from attrib.errors import InputError
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
+
+
+def _parse_int(name: str, value: str) -> int:
+    try:
+        return int(value.strip())
+    except ValueError:
+        raise InputError(f"expected a whole number, got {value!r}", field=name) from None
 
 
 def _parse_bool(name: str, value: str) -> bool:
@@ -92,6 +101,9 @@ class Config:
                 values[key] = env[name]
         if env.get("ATTRIB_ES_VERIFY_CERTS"):
             values["es_verify_certs"] = _parse_bool("ATTRIB_ES_VERIFY_CERTS", env["ATTRIB_ES_VERIFY_CERTS"])
+        for key, name in (("shards", "ATTRIB_ES_SHARDS"), ("replicas", "ATTRIB_ES_REPLICAS")):
+            if env.get(name):
+                values[key] = _parse_int(name, env[name])
         if env.get("ATTRIB_DB"):
             values["db_path"] = Path(env["ATTRIB_DB"])
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import xxhash
+
 from attrib.article import Article
 from attrib.core import FingerprintParams, fingerprint, hash64
 from attrib.core.quotes import Quote, extract_quotes, quote_key
@@ -25,6 +27,12 @@ trimmed or lightly reworded still shares most of its grams with the original."""
 def hash_term(value: int) -> str:
     """The keyword form of a signed 64-bit hash: 16 lowercase hex digits."""
     return f"{value & _MASK64:016x}"
+
+
+def text_hash(text: str) -> str:
+    """A digest of an article's text (xxh3-128, 32 hex digits): stores compare it to tell a
+    re-sent article (same text) from a corrected one or another article under the same id."""
+    return xxhash.xxh3_128_hexdigest(text.encode("utf-8", "surrogatepass"))
 
 
 def quote_grams(text: str, seed: int = 0) -> tuple[int, ...]:
@@ -86,6 +94,10 @@ class Document:
     @property
     def id(self) -> str:
         return self.article.id
+
+    @property
+    def text_hash(self) -> str:
+        return text_hash(self.article.text)
 
     @property
     def terms(self) -> list[str]:

@@ -3,7 +3,8 @@
 The library yields an event for every record (a :class:`~attrib.store.WriteResult` or a
 :class:`~attrib.readers.BadRecord`); the CLI and scripts count them and draw progress.
 A bad record never stops the good ones, and re-running the same input adds nothing:
-articles already stored are reported as ``exists``.
+articles already stored are reported as ``exists``, and an id already stored with other
+text as a ``conflict`` (unless the write policy says to update it).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from attrib.article import Article
 from attrib.core import FingerprintParams
 from attrib.documents import Document, prepare
 from attrib.readers import BadRecord, Record
-from attrib.store.base import Store, WriteResult, WriteStatus
+from attrib.store.base import Store, WritePolicy, WriteResult, WriteStatus
 
 IndexEvent = WriteResult | BadRecord
 
@@ -39,7 +40,9 @@ def prepared(records: Iterable[Record], params: FingerprintParams, workers: int 
         yield from pool.imap(_prepare_record, jobs, chunksize=32)
 
 
-def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = False, workers: int = 1) -> Iterator[IndexEvent]:
+def index_records(
+    store: Store, records: Iterable[Record], *, policy: WritePolicy = WritePolicy.KEEP, workers: int = 1
+) -> Iterator[IndexEvent]:
     """Fingerprint and store every article of ``records``, yielding one event per record.
 
     ``workers`` > 1 fingerprints on that many processes while this one writes."""
@@ -53,7 +56,7 @@ def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = 
             else:
                 yield item
 
-    for result in store.write(documents(), overwrite=overwrite):
+    for result in store.write(documents(), policy=policy):
         while bad:
             yield bad.popleft()
         yield result
@@ -62,10 +65,12 @@ def index_records(store: Store, records: Iterable[Record], *, overwrite: bool = 
     store.refresh()
 
 
-def index_articles(store: Store, articles: Iterable[Article], *, overwrite: bool = False, workers: int = 1) -> "IndexSummary":
+def index_articles(
+    store: Store, articles: Iterable[Article], *, policy: WritePolicy = WritePolicy.KEEP, workers: int = 1
+) -> "IndexSummary":
     """Index articles and return the summary (for library users and tests)."""
     summary = IndexSummary()
-    for event in index_records(store, articles, overwrite=overwrite, workers=workers):
+    for event in index_records(store, articles, policy=policy, workers=workers):
         summary.add(event)
     return summary
 
@@ -77,6 +82,7 @@ class IndexSummary:
     indexed: int = 0
     updated: int = 0
     existing: int = 0
+    conflicts: list[WriteResult] = field(default_factory=list)
     failed: list[WriteResult] = field(default_factory=list)
     bad: list[BadRecord] = field(default_factory=list)
 
@@ -89,6 +95,8 @@ class IndexSummary:
             self.updated += 1
         elif event.status is WriteStatus.EXISTS:
             self.existing += 1
+        elif event.status is WriteStatus.CONFLICT:
+            self.conflicts.append(event)
         else:
             self.failed.append(event)
 
@@ -101,6 +109,8 @@ class IndexSummary:
         if self.updated:
             parts.append(f"updated {self.updated}")
         parts.append(f"already indexed {self.existing}")
+        if self.conflicts:
+            parts.append(f"conflicts {len(self.conflicts)}")
         parts.append(f"skipped {len(self.bad)} bad record(s)")
         parts.append(f"failed {len(self.failed)}")
         return ", ".join(parts)

@@ -17,7 +17,7 @@ from attrib.core import FingerprintParams
 from attrib.documents import prepare
 from attrib.errors import ParameterMismatchError
 from attrib.indexing import index_articles
-from attrib.store import ArticleFilter, WriteStatus
+from attrib.store import ArticleFilter, WritePolicy, WriteStatus
 
 BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc"
 T0 = datetime(2024, 10, 22, 9, 0, tzinfo=timezone.utc)
@@ -79,7 +79,7 @@ class StoreContract:
         original, other = bbc_articles(2)
         index_articles(store, [original, other])
         replaced = Article(id=original.id, text=other.text + "\nAnd one more line.", title="new")
-        summary = index_articles(store, [replaced], overwrite=True)
+        summary = index_articles(store, [replaced], policy=WritePolicy.OVERWRITE)
         assert summary.updated == 1 and store.count() == 2
         assert store.get([original.id])[original.id].title == "new"
         # The old fingerprints are gone (only incidental word pairs may still be shared)...
@@ -88,6 +88,38 @@ class StoreContract:
         # ...and the new ones are in place.
         ranked = store.candidates(prepare(Article(id="q", text=replaced.text), store.params), limit=5, exclude=[other.id])
         assert ranked[0].id == original.id and ranked[0].evidence > 0
+
+    def test_same_id_with_other_text_is_a_conflict_and_left_alone(self, store):
+        original, other = bbc_articles(2)
+        index_articles(store, [original])
+        corrected = Article(id=original.id, text=original.text + "\nCorrection: the figure was 14, not 40.", title="corrected")
+        results = list(store.write([prepare(a, store.params) for a in (original, corrected, other)]))
+        assert [(r.id, r.status) for r in results] == [
+            (original.id, WriteStatus.EXISTS), (original.id, WriteStatus.CONFLICT), (other.id, WriteStatus.CREATED),
+        ]
+        assert results[1].error == "id already indexed with different text"
+        kept = store.get([original.id])[original.id]
+        assert (kept.text, kept.title) == (original.text, original.title)
+        # Two texts under one id in one write: the first lands, the second conflicts.
+        twins = [Article(id="twin", text=original.text), Article(id="twin", text=other.text)]
+        assert [r.status for r in store.write([prepare(a, store.params) for a in twins])] == [WriteStatus.CREATED, WriteStatus.CONFLICT]
+        assert store.get(["twin"])["twin"].text == original.text
+
+    def test_update_replaces_only_a_changed_text(self, store):
+        unchanged, corrected_one, other = bbc_articles(3)
+        index_articles(store, [unchanged, corrected_one])
+        retitled = Article(id=unchanged.id, text=unchanged.text, title="a new headline only")
+        corrected = Article(id=corrected_one.id, text=other.text + "\nCorrection appended.", title="corrected")
+        summary = index_articles(store, [retitled, corrected], policy=WritePolicy.UPDATE)
+        assert (summary.indexed, summary.updated, summary.existing, summary.conflicts) == (0, 1, 1, [])
+        got = store.get([unchanged.id, corrected.id])
+        assert got[unchanged.id].title == unchanged.title  # same text: left alone
+        assert (got[corrected.id].text, got[corrected.id].title) == (corrected.text, "corrected")
+        store.refresh()
+        ranked = store.candidates(prepare(Article(id="q", text=corrected.text), store.params), limit=3)
+        assert ranked[0].id == corrected.id and ranked[0].evidence > 0
+        assert index_articles(store, [corrected], policy=WritePolicy.UPDATE).existing == 1
+        assert store.count() == 2
 
     def test_candidates_rank_the_source_first(self, store):
         articles = bbc_articles(40)
@@ -211,6 +243,26 @@ class StoreContract:
         chosen = ArticleFilter(outlet="outlet-1", since=T0 + timedelta(hours=2), until=T0 + timedelta(hours=7))
         expected = sorted(a.id for a in articles if chosen.matches(a))
         assert expected and sorted(a.id for a in store.iter_articles(chosen)) == expected
+
+    def test_a_keyword_value_too_long_for_elasticsearch_fails_alone(self, store):
+        # Elasticsearch keeps outlet, url and lang as keywords, at most 32,766 UTF-8 bytes;
+        # every store refuses the same records, each alone.
+        good = bbc_articles(6)
+        body = good[0].text
+        too_long = {
+            "outlet": Article(id="long-outlet", text=body, outlet="é" * 16_384),  # 16,384 characters, 32,768 bytes
+            "url": Article(id="long-url", text=body, url="https://example.com/?q=" + "a" * 40_000),
+            "lang": Article(id="long-lang", text=body, lang="x" * 32_767),
+        }
+        longest = Article(id="longest-outlet", text=body, outlet="o" * 32_766)
+        summary = index_articles(store, [good[0], *too_long.values(), *good[1:], longest])
+        assert summary.indexed == 7
+        errors = {r.id: r.error for r in summary.failed}
+        assert set(errors) == {a.id for a in too_long.values()}
+        for name, article in too_long.items():
+            assert errors[article.id].startswith(f"{name} is ") and "32,766" in errors[article.id]
+        assert store.count() == 7
+        assert store.get([longest.id])[longest.id].outlet == longest.outlet
 
     def test_write_reports_every_article(self, store):
         articles = bbc_articles(12)

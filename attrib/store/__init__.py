@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from attrib.config import Config
 from attrib.core import FingerprintParams
-from attrib.store.base import ArticleFilter, Candidate, Store, WriteResult, WriteStatus
+from attrib.store.base import ArticleFilter, Candidate, Store, WritePolicy, WriteResult, WriteStatus
 from attrib.store.embedded import EmbeddedStore
 
 
@@ -27,6 +27,7 @@ __all__ = [
     "Candidate",
     "EmbeddedStore",
     "Store",
+    "WritePolicy",
     "WriteResult",
     "WriteStatus",
     "open_store",

@@ -49,12 +49,33 @@ MAX_PAIR_TERMS = 4096
 BM25_K1 = 1.2
 BM25_B = 0.75
 
+KEYWORD_MAX_BYTES = 32766
+"""The longest value, in UTF-8 bytes, a keyword field takes: Lucene refuses longer terms
+and doc values, and with them the whole document."""
+
 
 class WriteStatus(str, enum.Enum):
     CREATED = "created"
     UPDATED = "updated"
     EXISTS = "exists"
+    """The id is stored with the same text; left alone."""
+    CONFLICT = "conflict"
+    """The id is stored with different text; left alone (:data:`CONFLICT_ERROR`)."""
     FAILED = "failed"
+
+
+CONFLICT_ERROR = "id already indexed with different text"
+
+
+class WritePolicy(str, enum.Enum):
+    """What a write does with an article whose id is already stored."""
+
+    KEEP = "keep"
+    """Leave the stored one: ``EXISTS`` when the texts are the same, ``CONFLICT`` when not."""
+    UPDATE = "update"
+    """Replace it when the text changed (a corrected article: ``UPDATED``); same text: ``EXISTS``."""
+    OVERWRITE = "overwrite"
+    """Replace it whatever it holds (``UPDATED``)."""
 
 
 @dataclass(frozen=True)
@@ -117,10 +138,12 @@ class Store(Protocol):
     def params(self) -> FingerprintParams:
         """The fingerprint parameters of this store (initialises it if needed)."""
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
-        """Store documents, yielding one result per document as it lands.
+    def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
+        """Store documents, yielding one result per document, in order, as they land.
 
-        An article already stored is left alone (``EXISTS``) unless ``overwrite``.
+        An id already stored is handled as ``policy`` says, by whether the stored text is
+        the document's. A document no store keeps (:func:`unstorable`), or that the
+        backend refuses, fails alone (``FAILED``); the others land.
         Raises :class:`~attrib.errors.StoreUnavailableError` when the store goes away;
         every result yielded before that has landed.
         """
@@ -147,6 +170,25 @@ class Store(Protocol):
         """Remove the store's index or file entirely."""
 
     def close(self) -> None: ...
+
+
+def unstorable(document: Document) -> str | None:
+    """Why no store keeps ``document``, or None when it can be stored.
+
+    Every store refuses the same documents, each on its own (a ``FAILED`` result, the
+    others landing): a value longer than :data:`KEYWORD_MAX_BYTES` in a field that
+    Elasticsearch keeps as a keyword (``outlet``, ``url``, ``lang``, a quote's speaker,
+    cue or credited outlet), which the embedded store would otherwise have kept.
+    """
+    article = document.article
+    fields = [(name, getattr(article, name)) for name in ("outlet", "url", "lang")]
+    for quote in document.quotes:
+        fields += [("quote speaker", quote.speaker), ("quote cue", quote.cue), ("quote credited outlet", quote.credited_outlet)]
+    for name, value in fields:
+        size = len(value.encode("utf-8", "surrogatepass")) if value is not None else 0
+        if size > KEYWORD_MAX_BYTES:
+            return f"{name} is {size:,} bytes long (UTF-8); a store keeps at most {KEYWORD_MAX_BYTES:,}"
+    return None
 
 
 def idf(df: int, n: int) -> float:

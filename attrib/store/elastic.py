@@ -2,7 +2,8 @@
 
 The client and the index template are set up lazily, on first use; the constructor does
 no I/O. Writes stream through ``helpers.streaming_bulk`` (429s retried with backoff,
-per-item failures reported with their ids); candidate retrieval is one ``bool`` query of
+per-item failures reported with their ids, a request refused as a whole for one item's
+sake split until only that item fails); candidate retrieval is one ``bool`` query of
 ``term`` clauses on the ``fp`` keyword field, which Elasticsearch scores by each
 fingerprint's IDF. See docs/INDEX.md for the mapping.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections import defaultdict, deque
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Sequence
@@ -20,19 +22,22 @@ from attrib.article import Article, parse_datetime
 from attrib.config import Config
 from attrib.core import FingerprintParams
 from attrib.core.quotes import QuoteOccurrence
-from attrib.documents import Document, hash_term
-from attrib.errors import ParameterMismatchError, StoreError, StoreUnavailableError
+from attrib.documents import Document, hash_term, text_hash
+from attrib.errors import InputError, ParameterMismatchError, StoreError, StoreUnavailableError
 from attrib.store.base import (
     BAND_BOOST,
+    CONFLICT_ERROR,
     MAX_QUERY_TERMS,
     PAIR_WEIGHT,
     ArticleFilter,
     Candidate,
+    WritePolicy,
     WriteResult,
     WriteStatus,
     min_shared_grams,
     query_pairs,
     query_terms,
+    unstorable,
 )
 
 EVIDENCE_QUERY = "evidence"
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
 SCHEMA_VERSION = 1
+_SPLIT_STATUSES = frozenset({400, 413})
+"""Statuses of a refused bulk request whose documents are sent again in smaller requests."""
 _SOURCE_FIELDS = ["id", "text", "title", "outlet", "url", "published_at", "lang"]
 
 
@@ -120,6 +127,7 @@ class ElasticsearchStore:
         self._params: FingerprintParams | None = None
         self._client = client
         self._counted: tuple[float, int] | None = None  # (monotonic time, count)
+        self._fields: set[str] = set()  # the index mapping's top-level fields, known after init()
 
     def __repr__(self) -> str:
         return f"ElasticsearchStore({self.config.describe_store()!r})"
@@ -172,9 +180,11 @@ class ElasticsearchStore:
             params = FingerprintParams.from_meta(meta["params"])
             if self._wanted is not None and self._wanted != params:
                 raise ParameterMismatchError(params.to_meta(), self._wanted.to_meta(), where=f"index {self.index}")
+            self._fields = set(next(iter(mapping.values()))["mappings"].get("properties", {}))
         else:
             params = self._wanted or FingerprintParams()
             body = self.template(params)
+            self._fields = set(body["template"]["mappings"]["properties"])
             self._call(self.client.indices.put_index_template, name=self.index, **body)
             from elasticsearch import BadRequestError
 
@@ -194,6 +204,28 @@ class ElasticsearchStore:
     @property
     def params(self) -> FingerprintParams:
         return self.init()
+
+    def apply_settings(self, *, shards: int | None = None, replicas: int | None = None) -> tuple[int, int]:
+        """Bring the live index to ``replicas`` and check ``shards`` against it (None:
+        leave as is); returns the index's primary shards and replicas.
+
+        Replicas can change on a live index; primary shards cannot, so a ``shards`` other
+        than the index's raises :class:`~attrib.errors.InputError` before anything changes.
+        """
+        self.init()
+        response = self._call(self.client.indices.get_settings, index=self.index, name="index.number_of_*")
+        live = next(iter(response.values()))["settings"]["index"]
+        have_shards, have_replicas = int(live["number_of_shards"]), int(live["number_of_replicas"])
+        if shards is not None and shards != have_shards:
+            raise InputError(
+                f"index {self.index} has {have_shards} primary shard(s); shards cannot change on an existing index "
+                f"(reindex into a new one to get {shards})",
+                field="shards",
+            )
+        if replicas is not None and replicas != have_replicas:
+            self._call(self.client.indices.put_settings, index=self.index, settings={"index": {"number_of_replicas": replicas}})
+            have_replicas = replicas
+        return have_shards, have_replicas
 
     def close(self) -> None:
         if self._client is not None:
@@ -219,6 +251,7 @@ class ElasticsearchStore:
         source["bands"] = list(document.bands)
         if document.pairs:  # only in indexes made with pairs (older mappings lack the field)
             source["cp"] = " ".join(hash_term(h) for h in document.pairs)
+        source["text_hash"] = document.text_hash
         source["simhash"] = document.simhash
         source["shingles"] = document.shingle_count
         source["quotes"] = [
@@ -237,24 +270,103 @@ class ElasticsearchStore:
         ]
         return source
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+    BULK_CHUNK = 500
+    """Documents sent in one bulk request (fewer when they pass :attr:`BULK_BYTES`)."""
+    BULK_BYTES = 20 * 1024 * 1024
+
+    def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
+        params = self.init()
+        self._add_text_hash_field()
+        self._counted = None
+        chunk: list[Document] = []
+        for document in documents:
+            params.check_compatible(document.params, where=f"documents for index {self.index}")
+            chunk.append(document)
+            if len(chunk) >= self.BULK_CHUNK:
+                yield from self._write_chunk(policy, chunk)
+                chunk = []
+        if chunk:
+            yield from self._write_chunk(policy, chunk)
+
+    def _add_text_hash_field(self) -> None:
+        """Indexes made before ``text_hash`` existed get the field (a mapping may gain
+        fields live); their older articles are compared by their text instead."""
+        if "text_hash" not in self._fields:
+            spec = load_template("articles")["template"]["mappings"]["properties"]["text_hash"]
+            self._call(self.client.indices.put_mapping, index=self.index, properties={"text_hash": spec})
+            self._fields.add("text_hash")
+
+    def _write_chunk(self, policy: WritePolicy, chunk: list[Document]) -> list[WriteResult]:
+        """Write one chunk: ``create`` (``index`` to overwrite), then, for the ids already
+        stored, compare the stored text hashes and replace the ones ``policy`` says to."""
+        results: list[WriteResult | None] = [None] * len(chunk)
+        sendable: list[int] = []
+        for i, document in enumerate(chunk):
+            problem = unstorable(document)
+            if problem is None:
+                sendable.append(i)
+            else:
+                results[i] = WriteResult(document.id, WriteStatus.FAILED, problem)
+        op_type = "index" if policy is WritePolicy.OVERWRITE else "create"
+        taken: list[int] = []
+        for i, (ok, detail) in zip(sendable, self._bulk(op_type, [chunk[i] for i in sendable])):
+            if not ok and op_type == "create" and detail.get("status") == 409:
+                taken.append(i)
+            else:
+                results[i] = _write_result(chunk[i].id, ok, detail)
+        stored = self._text_hashes([chunk[i].id for i in taken])
+        replace: list[int] = []
+        for i in taken:
+            document = chunk[i]
+            found = stored.get(document.id)
+            if found == document.text_hash:
+                results[i] = WriteResult(document.id, WriteStatus.EXISTS)
+            elif found is not None and policy is WritePolicy.KEEP:
+                results[i] = WriteResult(document.id, WriteStatus.CONFLICT, CONFLICT_ERROR)
+            else:  # a changed text to update, or an article deleted since the create
+                replace.append(i)
+        for i, (ok, detail) in zip(replace, self._bulk("index", [chunk[i] for i in replace])):
+            results[i] = _write_result(chunk[i].id, ok, detail)
+        return [r for r in results if r is not None]
+
+    def _text_hashes(self, ids: list[str]) -> dict[str, str]:
+        """The stored text hash of each of ``ids`` that is stored (read in real time)."""
+        if not ids:
+            return {}
+        unique = list(dict.fromkeys(ids))
+        response = self._call(self.client.mget, index=self.index, ids=unique, source_includes=["text_hash"])
+        found = {doc["_id"]: doc["_source"].get("text_hash") for doc in response["docs"] if doc.get("found")}
+        older = [i for i, h in found.items() if h is None]
+        if older:  # stored before the field existed
+            response = self._call(self.client.mget, index=self.index, ids=older, source_includes=["text"])
+            found.update({doc["_id"]: text_hash(doc["_source"]["text"]) for doc in response["docs"] if doc.get("found")})
+        return {i: h for i, h in found.items() if h is not None}
+
+    def _bulk(self, op_type: str, documents: list[Document]) -> list[tuple[bool, dict[str, Any]]]:
+        """Send ``documents`` through ``streaming_bulk``: one ``(ok, item)`` per document, in order.
+
+        Elasticsearch refuses a whole bulk request when one item fails the request's
+        validation (an ``_id`` over 512 bytes), and a request too large for it: every item
+        then fails with one error. The refused documents are sent again in halves, down to
+        single ones, so that only the item at fault fails, with its own error, and the
+        others land. 429s are retried with backoff.
+        """
         from elasticsearch import ApiError, TransportError
         from elasticsearch.helpers import streaming_bulk
 
-        params = self.init()
-        op_type = "index" if overwrite else "create"
-        self._counted = None
-
-        def actions() -> Iterator[dict[str, Any]]:
-            for document in documents:
-                params.check_compatible(document.params, where=f"documents for index {self.index}")
-                yield {"_op_type": op_type, "_index": self.index, "_id": document.id, "_source": self._source(document)}
-
+        if not documents:
+            return []
+        positions: dict[str, deque[int]] = defaultdict(deque)
+        for i, document in enumerate(documents):
+            positions[document.id].append(i)
+        actions = ({"_op_type": op_type, "_index": self.index, "_id": d.id, "_source": self._source(d)} for d in documents)
+        results: list[tuple[bool, dict[str, Any]]] = [(False, {})] * len(documents)
+        refused: list[int] = []
         stream = streaming_bulk(
             self.client,
-            actions(),
-            chunk_size=500,
-            max_chunk_bytes=20 * 1024 * 1024,
+            actions,
+            chunk_size=len(documents),
+            max_chunk_bytes=self.BULK_BYTES,
             raise_on_error=False,
             raise_on_exception=False,
             max_retries=5,
@@ -263,17 +375,20 @@ class ElasticsearchStore:
         )
         try:
             for ok, item in stream:
-                (op, detail), = item.items()
-                article_id = str(detail.get("_id"))
-                if ok:
-                    status = WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED
-                    yield WriteResult(article_id, status)
-                elif detail.get("status") == 409 and op == "create":
-                    yield WriteResult(article_id, WriteStatus.EXISTS)
-                else:
-                    yield WriteResult(article_id, WriteStatus.FAILED, _item_error(detail))
+                ((_op, detail),) = item.items()
+                # Items come back in order, except 429s retried later: place them by id.
+                i = positions[str(detail.get("_id"))].popleft()
+                results[i] = (ok, detail)
+                if not ok and isinstance(detail.get("exception"), ApiError) and detail.get("status") in _SPLIT_STATUSES:
+                    refused.append(i)
         except (ApiError, TransportError) as e:
             raise _translate(e, self.config) from e
+        if len(refused) > 1:
+            half = len(refused) // 2
+            for part in (refused[:half], refused[half:]):
+                for i, result in zip(part, self._bulk(op_type, [documents[i] for i in part])):
+                    results[i] = result
+        return results
 
     # -- reads ---------------------------------------------------------------------
 
@@ -420,7 +535,15 @@ class ElasticsearchStore:
         return out
 
 
+def _write_result(article_id: str, ok: bool, detail: dict[str, Any]) -> WriteResult:
+    if ok:
+        return WriteResult(article_id, WriteStatus.UPDATED if detail.get("result") == "updated" else WriteStatus.CREATED)
+    return WriteResult(article_id, WriteStatus.FAILED, _item_error(detail))
+
+
 def _item_error(detail: dict[str, Any]) -> str:
+    if detail.get("exception") is not None:  # the whole request was refused
+        return _reason(detail["exception"])
     error = detail.get("error")
     if isinstance(error, dict):
         return f"{error.get('type', 'error')}: {error.get('reason', '')}".strip()

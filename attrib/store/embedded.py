@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Collection, Iterable, Iterator, Sequence
 
@@ -21,14 +22,17 @@ from attrib.documents import Document
 from attrib.errors import ParameterMismatchError, StoreError
 from attrib.store.base import (
     BAND_BOOST,
+    CONFLICT_ERROR,
     PAIR_WEIGHT,
     ArticleFilter,
     Candidate,
+    WritePolicy,
     WriteResult,
     WriteStatus,
     bm25,
     idf,
     min_shared_grams,
+    unstorable,
     query_pairs,
     query_terms,
 )
@@ -36,6 +40,25 @@ from attrib.store.base import (
 SCHEMA_VERSION = 1
 _BATCH = 500
 _SQL_VARS = 900  # below SQLite's default limit on bound variables
+_BUSY_TIMEOUT = 60.0
+"""Seconds a writer waits for another process's transaction on the same file."""
+
+
+@contextmanager
+def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """A transaction that holds SQLite's write lock from its first statement.
+
+    Another process writing the same file waits (up to :data:`_BUSY_TIMEOUT`) instead of
+    reading ids before us and inserting them after we did: a look-up and the insert it
+    decides on see the same rows.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 def _select_in(conn: sqlite3.Connection, sql: str, values: Sequence) -> Iterator[tuple]:
@@ -94,7 +117,7 @@ class EmbeddedStore:
                 raise StoreError(f"{self.path} is a folder, not an attrib store file")
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                conn = sqlite3.connect(self.path, timeout=60)
+                conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT)
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
@@ -109,11 +132,13 @@ class EmbeddedStore:
         conn = self._connect()
         row = conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
         if row is None:
-            params = self._wanted or FingerprintParams()
-            with conn:
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('params', ?)", (json.dumps(params.to_meta()),))
-                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        else:
+            with _write_transaction(conn):  # two processes creating one store: the first one's parameters stand
+                row = conn.execute("SELECT value FROM meta WHERE key = 'params'").fetchone()
+                if row is None:
+                    params = self._wanted or FingerprintParams()
+                    conn.execute("INSERT INTO meta VALUES ('params', ?)", (json.dumps(params.to_meta()),))
+                    conn.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        if row is not None:
             try:
                 params = FingerprintParams.from_meta(json.loads(row[0]))
             except (ValueError, TypeError) as e:
@@ -143,7 +168,7 @@ class EmbeddedStore:
 
     # -- writes --------------------------------------------------------------------
 
-    def write(self, documents: Iterable[Document], *, overwrite: bool = False) -> Iterator[WriteResult]:
+    def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
         params = self.init()
         conn = self._connect()
         batch: list[Document] = []
@@ -151,20 +176,28 @@ class EmbeddedStore:
             params.check_compatible(document.params, where=f"documents for store {self.path}")
             batch.append(document)
             if len(batch) >= _BATCH:
-                yield from self._write_batch(conn, batch, overwrite)
+                yield from self._write_batch(conn, batch, policy)
                 batch = []
         if batch:
-            yield from self._write_batch(conn, batch, overwrite)
+            yield from self._write_batch(conn, batch, policy)
 
-    def _write_batch(self, conn: sqlite3.Connection, batch: list[Document], overwrite: bool) -> list[WriteResult]:
+    def _write_batch(self, conn: sqlite3.Connection, batch: list[Document], policy: WritePolicy) -> list[WriteResult]:
         results: list[WriteResult] = []
-        with conn:
+        with _write_transaction(conn):
             for document in batch:
                 article = document.article
-                existing = conn.execute("SELECT doc FROM articles WHERE id = ?", (article.id,)).fetchone()
-                if existing is not None and not overwrite:
-                    results.append(WriteResult(article.id, WriteStatus.EXISTS))
+                problem = unstorable(document)
+                if problem is not None:
+                    results.append(WriteResult(article.id, WriteStatus.FAILED, problem))
                     continue
+                existing = conn.execute("SELECT doc, text FROM articles WHERE id = ?", (article.id,)).fetchone()
+                if existing is not None and policy is not WritePolicy.OVERWRITE:
+                    if existing[1] == article.text:
+                        results.append(WriteResult(article.id, WriteStatus.EXISTS))
+                        continue
+                    if policy is WritePolicy.KEEP:
+                        results.append(WriteResult(article.id, WriteStatus.CONFLICT, CONFLICT_ERROR))
+                        continue
                 row = (
                     article.id,
                     article.text,
@@ -193,9 +226,12 @@ class EmbeddedStore:
                 else:
                     cursor = conn.execute(
                         "INSERT INTO articles (id, text, title, outlet, url, published_at, lang, simhash, shingles) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
                         row,
                     )
+                    if cursor.rowcount == 0:  # cannot happen under the write lock; a duplicate must never raise
+                        results.append(WriteResult(article.id, WriteStatus.EXISTS))
+                        continue
                     doc = cursor.lastrowid
                     status = WriteStatus.CREATED
                 conn.executemany("INSERT OR IGNORE INTO postings VALUES (?, ?)", ((h, doc) for h in document.fingerprints))

@@ -51,6 +51,29 @@ def test_second_run_adds_nothing(env, capsys):
     assert out[0].startswith("indexed 2,") and out[1].startswith("indexed 0, already indexed 2")
 
 
+def test_same_id_with_other_text_is_a_conflict_until_update(env, capsys):
+    source = write_jsonl(env / "in.jsonl", [GOOD, GOOD2])
+    assert main(["index", str(source), "--no-progress"]) == 0
+    corrected = json.dumps({**json.loads(GOOD), "text": "Yossi Beilin told reporters in Jerusalem on Tuesday that talks would resume."})
+    source = write_jsonl(env / "corrected.jsonl", [corrected, GOOD2])
+    capsys.readouterr()
+    assert main(["index", str(source), "--no-progress"]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("indexed 0, already indexed 1, conflicts 1, ")
+    assert err.strip() == "attrib: conflict a1: id already indexed with different text (--update replaces it)"
+    assert main(["index", str(source), "--update", "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("indexed 0, updated 1, already indexed 1, ") and "conflict" not in out + err
+    from attrib.store import EmbeddedStore
+
+    store = EmbeddedStore(env / "attrib.db")
+    assert "Jerusalem" in store.get(["a1"])["a1"].text
+    store.close()
+    with pytest.raises(SystemExit) as exited:
+        main(["index", str(source), "--update", "--overwrite"])
+    assert exited.value.code == 2 and "not allowed with argument" in capsys.readouterr().err
+
+
 def test_folder_of_txt_files(env, capsys):
     folder = env / "news" / "sport"
     folder.mkdir(parents=True)
@@ -88,6 +111,13 @@ def test_init_refuses_other_parameters(env, capsys):
     err = capsys.readouterr().err.strip()
     assert err.startswith("attrib: store") and "different fingerprint parameters" in err
     assert len(err.splitlines()) == 1
+
+
+def test_init_says_shards_and_replicas_are_for_elasticsearch(env, capsys):
+    assert main(["init", "--replicas", "2"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("ready: embedded store")
+    assert err.strip() == "attrib: --shards and --replicas apply to Elasticsearch only"
 
 
 def test_init_pairs_window(env, capsys):

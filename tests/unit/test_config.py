@@ -22,6 +22,17 @@ def test_environment_then_flags():
     assert config.replicas == 0  # None flags leave the default alone
 
 
+def test_shards_and_replicas_from_the_environment():
+    config = Config.from_env({"ATTRIB_ES_SHARDS": "3", "ATTRIB_ES_REPLICAS": " 2 "})
+    assert (config.shards, config.replicas) == (3, 2)
+    assert Config.from_env({"ATTRIB_ES_REPLICAS": "2"}, replicas=1).replicas == 1  # a flag wins
+    with pytest.raises(InputError) as info:
+        Config.from_env({"ATTRIB_ES_REPLICAS": "two"})
+    assert info.value.field == "ATTRIB_ES_REPLICAS" and "'two'" in str(info.value)
+    with pytest.raises(InputError, match="shards must be at least 1"):
+        Config.from_env({"ATTRIB_ES_SHARDS": "0"})
+
+
 def test_credentials_never_shown():
     config = Config.from_env({"ATTRIB_ES_URL": "https://elastic:s3cret@es.example:9200", "ATTRIB_ES_PASSWORD": "pw"})
     assert "s3cret" not in config.describe_store()

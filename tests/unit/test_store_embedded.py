@@ -42,3 +42,45 @@ class TestEmbeddedQuoteProvenance(QuoteProvenanceContract):
     @pytest.fixture
     def make_store(self, tmp_path):
         return lambda params=None: EmbeddedStore(tmp_path / "quotes.db", params)
+
+
+def _index_in_child(path: str, source: str, start) -> None:
+    """One `attrib index` run in its own process, released together with its twin."""
+    import sys
+
+    from attrib.cli import main
+
+    start.wait()
+    sys.exit(main(["index", source, "--db", path, "--workers", "1", "--no-progress"]))
+
+
+def test_two_processes_index_the_same_archive_into_one_store(tmp_path, monkeypatch):
+    import json
+    import multiprocessing
+
+    from tests.store_contract import bbc_articles
+
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    source = tmp_path / "archive.jsonl"
+    articles = bbc_articles(200)
+    source.write_text("".join(json.dumps({"id": a.id, "text": a.text, "title": a.title}) + "\n" for a in articles), encoding="utf-8")
+    path = tmp_path / "shared.db"
+
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    runs = [context.Process(target=_index_in_child, args=(str(path), str(source), start)) for _ in range(2)]
+    for run in runs:
+        run.start()
+    start.set()
+    for run in runs:
+        run.join(timeout=180)
+    assert [run.exitcode for run in runs] == [0, 0]
+
+    conn = sqlite3.connect(path)
+    try:
+        stored = dict(conn.execute("SELECT id, COUNT(*) FROM articles GROUP BY id").fetchall())
+        per_doc = conn.execute("SELECT COUNT(*) FROM (SELECT doc FROM postings GROUP BY doc)").fetchone()[0]
+    finally:
+        conn.close()
+    assert stored == {a.id: 1 for a in articles}
+    assert per_doc == 200  # every article's fingerprints, none written twice under another row
