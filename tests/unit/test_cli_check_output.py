@@ -123,15 +123,17 @@ EVIL_ID = "x\x1b]0;owned\x07\x1b[2J\x9b31m"
 
 
 def test_text_report_escapes_control_characters(store, monkeypatch, capsys):
-    assert main(["check", str(SEED_003), "--id", EVIL_ID, "--outlet", "Daily\x00\x08"]) == 0
+    assert main(["check", str(SEED_003), "--outlet", EVIL_ID + "Daily\x00\x08"]) == 0
     out = capsys.readouterr().out
     assert "000_bab4808bdd29a8aa" in out
     assert not any(c in out for c in CONTROL)
     assert "x\\x1b]0;owned\\x07" in out
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stdout", terminal)
-    assert main(["check", str(SEED_003), "--id", EVIL_ID]) == 0
+    assert main(["check", str(SEED_003), "--outlet", EVIL_ID]) == 0
     assert not any(c in terminal.getvalue() for c in CONTROL)  # no colour rather than the article's escapes
+    # an id is refused outright when it holds a control character
+    assert main(["check", str(SEED_003), "--id", EVIL_ID]) == 2
 
 
 def test_clean_reports_keep_their_colour_on_a_terminal(store, monkeypatch):
@@ -142,11 +144,11 @@ def test_clean_reports_keep_their_colour_on_a_terminal(store, monkeypatch):
 
 
 def test_json_and_html_reports_carry_no_raw_control_characters(store, capsys):
-    assert main(["check", str(SEED_003), "--format", "json", "--id", EVIL_ID + "\ud800"]) == 0
+    assert main(["check", str(SEED_003), "--format", "json", "--outlet", EVIL_ID]) == 0
     out = capsys.readouterr().out
     assert not any(c in out for c in CONTROL)
-    assert json.loads(out)["article"]["id"] == EVIL_ID + "\ud800"  # the same value, escaped
-    assert main(["check", str(SEED_003), "--format", "html", "--id", EVIL_ID]) == 0
+    assert json.loads(out)["article"]["outlet"] == EVIL_ID  # the same value, escaped
+    assert main(["check", str(SEED_003), "--format", "html", "--outlet", EVIL_ID]) == 0
     out = capsys.readouterr().out
     assert "<html" in out and not any(c in out for c in CONTROL)
 

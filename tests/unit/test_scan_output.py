@@ -19,8 +19,10 @@ SEED_000 = SHARED / "examples" / "000_bab4808bdd29a8aa.txt"
 SEED_003 = SHARED / "examples" / "003_dbab0492c2aca2f8.txt"
 CONTROL = [chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))]
 EVIL = {
-    "id": '=HYPERLINK("http://evil.example/","open")\x1b]0;owned\x07\ud800',
-    "title": "@SUM(1+1)\x00\x1b[2J\x9b",
+    # ids with control characters or lone surrogates are refused at input, so the
+    # terminal escapes ride in the title and outlet; the id carries a formula
+    "id": '=HYPERLINK("http://evil.example/","open")',
+    "title": "@SUM(1+1)\x00\x1b[2J\x9b\x1b]0;owned\x07",
     "outlet": "-2+3 Daily\x07",
 }
 
@@ -141,8 +143,9 @@ def test_summary_and_index_neutralise_ids_titles_and_outlets(archive, tmp_path, 
         assert not any(c in document for c in CONTROL)
     rows = {r["likely_original"]: r for r in csv.DictReader(table.splitlines())}
     evil = rows["000_bab4808bdd29a8aa"]
-    assert evil["article"].startswith("'=HYPERLINK(") and "\\x1b]0;owned\\x07" in evil["article"]
-    assert evil["title"].startswith("'@SUM(1+1)") and evil["outlet"].startswith("'-2+3")
+    assert evil["article"].startswith("'=HYPERLINK(")
+    assert evil["title"].startswith("'@SUM(1+1)") and "\\x1b]0;owned\\x07" in evil["title"]
+    assert evil["outlet"].startswith("'-2+3")
     assert "=HYPERLINK(&quot;http://evil.example/&quot;" in index and "\\x1b]0;owned" in index
     stored = [json.loads(line) for line in (out / "reports.jsonl").read_text(encoding="utf-8").splitlines()]
     assert EVIL["id"] in {r["article"]["id"] for r in stored}  # the checkpoint keeps the id as given
