@@ -77,6 +77,8 @@ def test_bbc_articles_have_no_source_except_their_twins(store, articles):
             wrong[article_id] = found
     assert not wrong, wrong
     for article_id, twin in twins.items():
+        if bbc[article_id].text == bbc[twin].text:
+            continue  # the same text under two ids is one article: never its own source
         report = check(bbc[article_id], store)
         assert report.original is not None and report.original.article.id == twin, (article_id, report.summary())
         assert report.original.query_coverage > 0.95
