@@ -412,6 +412,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "encoding", None):
+            try:
+                b"a".decode(args.encoding)
+            except UnicodeDecodeError:
+                pass  # a text encoding, for which one byte is too short
+            except LookupError:
+                raise InputError(f"unknown text encoding {args.encoding!r}", source="--encoding") from None
         return args.func(args)
     except AttribError as e:
         print(f"attrib: {one_line(str(e))}", file=sys.stderr)
@@ -421,6 +428,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
+    except OSError as e:  # a file or folder the command could not use: one line, not a traceback
+        print(f"attrib: {one_line(str(e))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ Environment variables:
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Mapping
@@ -56,7 +57,11 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.es_url is not None:
-            parts = urlsplit(self.es_url)
+            try:
+                parts = urlsplit(self.es_url)
+                parts.port  # noqa: B018 - raises on a port that is not a number in range
+            except ValueError as e:
+                raise InputError(f"not a valid URL: {_redact(self.es_url)!r} ({e})", field="ATTRIB_ES_URL") from e
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise InputError(
                     f"not an http(s) URL: {_redact(self.es_url)!r}", field="ATTRIB_ES_URL"
@@ -110,10 +115,12 @@ class Config:
 
 
 def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
+    """``url`` with any credentials before its host as ``***``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unparseable: hide everything before an @
+        return re.sub(r"(?<=//)[^/@]*@", "***@", url)
+    userinfo, at, host = parts.netloc.rpartition("@")  # not .port: it raises on a bad one
+    if not at:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
     return parts._replace(netloc=f"***@{host}").geturl()

@@ -247,10 +247,10 @@ def scan(
     finally:
         probe.close()
     output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
+    _make_folder(output)
     if (output / "reports").is_symlink():
         raise InputError("is a symlink; refusing to write reports through it", source=str(output / "reports"))
-    (output / "reports").mkdir(exist_ok=True)
+    _make_folder(output / "reports")
     lock = lock_folder(
         output, LOCK, "another attrib scan is writing into this folder; wait for it to end or use another --output folder"
     )
@@ -258,6 +258,12 @@ def scan(
         yield from _scan_locked(records, output, config, options, inputs or {}, workers)
     finally:
         os.close(lock)
+
+
+def _make_folder(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise InputError("is not a folder", source=str(path))
+    path.mkdir(parents=True, exist_ok=True)
 
 
 def _scan_locked(

@@ -33,6 +33,8 @@ def test_credentials_never_shown():
     "env, field",
     [
         ({"ATTRIB_ES_URL": "localhost:9200"}, "ATTRIB_ES_URL"),
+        ({"ATTRIB_ES_URL": "http://[::1"}, "ATTRIB_ES_URL"),
+        ({"ATTRIB_ES_URL": "http://es.example:port"}, "ATTRIB_ES_URL"),
         ({"ATTRIB_ES_VERIFY_CERTS": "maybe"}, "ATTRIB_ES_VERIFY_CERTS"),
         ({"ATTRIB_INDEX": "News Index"}, "index"),
     ],
@@ -45,3 +47,9 @@ def test_bad_values_name_their_field(env, field):
 
 def test_verify_certs_off():
     assert Config.from_env({"ATTRIB_ES_VERIFY_CERTS": "false"}).es_verify_certs is False
+
+
+def test_malformed_url_error_hides_the_password():
+    with pytest.raises(InputError) as info:
+        Config.from_env({"ATTRIB_ES_URL": "http://elastic:s3cret@[::1"})
+    assert "s3cret" not in str(info.value)

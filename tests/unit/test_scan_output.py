@@ -157,3 +157,14 @@ def test_skipped_record_lines_stay_one_line_each(indexed_db, tmp_path, monkeypat
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and not any(c in err.rstrip("\n") for c in CONTROL)
     assert "arch\\x1b[31m\\nive.jsonl:2" in err
+
+
+# -- one line, not a traceback ----------------------------------------------------------
+
+
+def test_scan_output_that_is_a_file(archive, tmp_path, capsys):
+    existing = tmp_path / "taken"
+    existing.write_text("not a folder\n")
+    assert run_scan(archive, existing) == 2
+    assert one_line_error(capsys) == f"attrib: {existing}: is not a folder"
+    assert existing.read_text() == "not a folder\n"
