@@ -14,7 +14,7 @@ from typing import Sequence
 
 from attrib import __version__
 from attrib.config import Config
-from attrib.errors import AttribError, InputError, StoreUnavailableError
+from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
 
 STORE_HELP = """
 Where articles live: the embedded store (a single SQLite file, the default: $ATTRIB_DB or
@@ -203,7 +203,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         check_target(args.output, force=args.force)  # refuse before the work, not after it
     article = read_check_article(args)
-    store = open_store(_config(args))
+    config = _config(args)
+    if not config.uses_elasticsearch and not config.db_path.exists():  # and do not create it
+        raise StoreError(f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)")
+    store = open_store(config)
     try:
         report = check(article, store, options)
     finally:

@@ -239,11 +239,14 @@ def scan(
     """
     from attrib.store import open_store
 
+    empty = f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)"
+    if not config.uses_elasticsearch and not config.db_path.exists():
+        raise StoreError(empty)  # and leave no empty store file behind
     probe = open_store(config)
     try:
         probe.init()
         if probe.count() == 0:
-            raise StoreError(f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)")
+            raise StoreError(empty)
     finally:
         probe.close()
     output = Path(output)

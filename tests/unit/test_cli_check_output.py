@@ -192,3 +192,15 @@ def test_check_output_to_a_folder(store, capsys):
 def test_check_output_into_a_missing_folder(store, capsys):
     assert main(["check", str(SEED_003), "-o", str(store / "nope" / "r.txt")]) == 2
     assert one_line_error(capsys) == f"attrib: {store / 'nope'}: folder does not exist"
+
+
+# -- no store file made by a check --------------------------------------------------------
+
+
+def test_check_in_an_empty_folder_leaves_no_store_behind(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.delenv("ATTRIB_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(SEED_003)]) == 3
+    assert "index an archive first" in one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
