@@ -409,6 +409,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_encoding(name: str) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}") from None
+    try:
+        b"a".decode(name)
+    except UnicodeDecodeError:
+        pass  # a text encoding, for which one byte is too short
+    except LookupError:  # base64, rot13: codecs, but not for text
+        raise InputError(f"{name!r} is not a text encoding") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from attrib.safe_text import one_line
 
@@ -416,12 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if getattr(args, "encoding", None):
-            try:
-                b"a".decode(args.encoding)
-            except UnicodeDecodeError:
-                pass  # a text encoding, for which one byte is too short
-            except LookupError:
-                raise InputError(f"unknown text encoding {args.encoding!r}", source="--encoding") from None
+            _check_encoding(args.encoding)
         return args.func(args)
     except AttribError as e:
         print(f"attrib: {one_line(str(e))}", file=sys.stderr)
