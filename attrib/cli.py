@@ -15,7 +15,7 @@ from typing import Sequence
 
 from attrib import __version__
 from attrib.config import Config
-from attrib.errors import AttribError, InputError, StoreUnavailableError
+from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
 
 ID_HELP = (
     "A .txt file's id is its path below the folder given, without the suffix; a file given by itself "
@@ -290,7 +290,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
         check_target(args.output, force=args.force)  # refuse before the work, not after it
     article = read_check_article(args)
-    store = open_store(_config(args))
+    config = _config(args)
+    if not config.uses_elasticsearch and not config.db_path.exists():  # and do not create it
+        raise StoreError(f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)")
+    store = open_store(config)
     try:
         report = check(article, store, options)
     finally:
@@ -510,12 +513,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _check_encoding(name: str) -> None:
+    import codecs
+
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise InputError(f"unknown encoding {name!r}") from None
+    try:
+        b"a".decode(name)
+    except UnicodeDecodeError:
+        pass  # a text encoding, for which one byte is too short
+    except LookupError:  # base64, rot13: codecs, but not for text
+        raise InputError(f"{name!r} is not a text encoding") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from attrib.safe_text import one_line
 
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "encoding", None):
+            _check_encoding(args.encoding)
         return args.func(args)
     except AttribError as e:
         print(f"attrib: {one_line(str(e))}", file=sys.stderr)
@@ -525,6 +545,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 141
+    except OSError as e:  # a file or folder the command could not use: one line, not a traceback
+        print(f"attrib: {one_line(str(e))}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,12 +15,17 @@ Environment variables:
 ``ATTRIB_ES_SHARDS``       primary shards of the index when attrib creates it (default 1).
 ``ATTRIB_ES_REPLICAS``     replicas of the index when attrib creates it (default 0).
 ``ATTRIB_DB``              embedded store file (default ``attrib.db``).
+
+Credentials over plain ``http`` and ``https`` without certificate checks are allowed, for
+local clusters, but each is named in one warning line on stderr when a client is made.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+import re
+import sys
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
@@ -65,7 +70,11 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.es_url is not None:
-            parts = urlsplit(self.es_url)
+            try:
+                parts = urlsplit(self.es_url)
+                parts.port  # noqa: B018 - raises on a port that is not a number in range
+            except ValueError as e:
+                raise InputError(f"not a valid URL: {_redact(self.es_url)!r} ({e})", field="ATTRIB_ES_URL") from e
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise InputError(
                     f"not an http(s) URL: {_redact(self.es_url)!r}", field="ATTRIB_ES_URL"
@@ -79,9 +88,34 @@ class Config:
         if self.es_request_timeout <= 0:
             raise InputError("request timeout must be positive", field="es_request_timeout")
 
+    def __repr__(self) -> str:
+        shown = []
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "es_url" and value:
+                value = _redact(value)  # user:password@ URLs are common
+            if f.repr:
+                shown.append(f"{f.name}={value!r}")
+        return f"Config({', '.join(shown)})"
+
     @property
     def uses_elasticsearch(self) -> bool:
         return self.es_url is not None
+
+    def transport_warnings(self) -> list[str]:
+        """What is unsafe about how this config reaches Elasticsearch, one line each."""
+        if not self.es_url:
+            return []
+        parts = urlsplit(self.es_url)
+        where = _redact(self.es_url)
+        found = []
+        if parts.scheme == "http" and (parts.username or self.es_username or self.es_api_key):
+            found.append(f"credentials sent over plain http to {where}: anyone on the network path can read them; use https")
+        if parts.scheme == "https" and not self.es_verify_certs:
+            found.append(
+                f"TLS certificate verification is off (ATTRIB_ES_VERIFY_CERTS=false): {where} cannot be told from an impostor"
+            )
+        return found
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> "Config":
@@ -121,11 +155,25 @@ class Config:
         return f"embedded store {self.db_path}"
 
 
+_warned: set[str] = set()
+
+
+def warn_transport(config: Config) -> None:
+    """Print each of ``config``'s transport warnings on stderr, once per process."""
+    for line in config.transport_warnings():
+        if line not in _warned:
+            _warned.add(line)
+            print(f"attrib: warning: {line}", file=sys.stderr)
+
+
 def _redact(url: str) -> str:
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
+    """``url`` with its password as ``***`` (a lone user too: it may be a token)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unparseable: hide everything before an @
+        return re.sub(r"(?<=//)[^/@]*@", "***@", url)
+    userinfo, at, host = parts.netloc.rpartition("@")  # not .port: it raises on a bad one
+    if not at:
         return url
-    host = parts.hostname or ""
-    if parts.port:
-        host = f"{host}:{parts.port}"
-    return parts._replace(netloc=f"***@{host}").geturl()
+    user, colon, _ = userinfo.partition(":")
+    return parts._replace(netloc=f"{user}:***@{host}" if colon else f"***@{host}").geturl()

@@ -239,18 +239,21 @@ def scan(
     """
     from attrib.store import open_store
 
+    empty = f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)"
+    if not config.uses_elasticsearch and not config.db_path.exists():
+        raise StoreError(empty)  # and leave no empty store file behind
     probe = open_store(config)
     try:
         probe.init()
         if probe.count() == 0:
-            raise StoreError(f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)")
+            raise StoreError(empty)
     finally:
         probe.close()
     output = Path(output)
-    output.mkdir(parents=True, exist_ok=True)
+    _make_folder(output)
     if (output / "reports").is_symlink():
         raise InputError("is a symlink; refusing to write reports through it", source=str(output / "reports"))
-    (output / "reports").mkdir(exist_ok=True)
+    _make_folder(output / "reports")
     lock = lock_folder(
         output, LOCK, "another attrib scan is writing into this folder; wait for it to end or use another --output folder"
     )
@@ -258,6 +261,12 @@ def scan(
         yield from _scan_locked(records, output, config, options, inputs or {}, workers)
     finally:
         os.close(lock)
+
+
+def _make_folder(path: Path) -> None:
+    if path.exists() and not path.is_dir():
+        raise InputError("is not a folder", source=str(path))
+    path.mkdir(parents=True, exist_ok=True)
 
 
 def _scan_locked(

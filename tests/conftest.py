@@ -12,6 +12,7 @@ needs no server. When no cluster can be had the integration tests error: they ne
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -53,8 +54,20 @@ def _check_reachable(url: str) -> None:
         client.close()
 
 
+def announce(config: pytest.Config, message: str) -> None:
+    """Show ``message`` on the terminal now, even with output captured: a cluster start
+    is a minute of silence otherwise."""
+    capture = config.pluginmanager.getplugin("capturemanager")
+    reporter = config.pluginmanager.getplugin("terminalreporter")
+    with capture.global_and_fixture_disabled() if capture else contextlib.nullcontext():
+        if reporter is not None:
+            reporter.write_line(message)
+        else:
+            print(message, file=sys.__stderr__, flush=True)
+
+
 @pytest.fixture(scope="session")
-def es_url(tmp_path_factory) -> str:
+def es_url(tmp_path_factory, pytestconfig) -> str:
     """URL of a real Elasticsearch 8.x cluster for this test session."""
     given = os.environ.get("ATTRIB_ES_URL")
     if given:
@@ -64,11 +77,17 @@ def es_url(tmp_path_factory) -> str:
     if _docker_engine_answers():
         from testcontainers.elasticsearch import ElasticSearchContainer
 
+        announce(pytestconfig, f"starting Elasticsearch in Docker ({ES_IMAGE}) for the integration tests…")
         with ElasticSearchContainer(ES_IMAGE, mem_limit="2g") as container:
             yield container.get_url()
         return
     data = tmp_path_factory.mktemp("es-local")
     script = ROOT / "scripts" / "es-local"
+    announce(
+        pytestconfig,
+        "building and starting a local Elasticsearch with scripts/es-local for the integration tests "
+        "(about a minute; the first time also downloads it from Maven Central)…",
+    )
     start = subprocess.run(
         [sys.executable, str(script), "start", "--http-port", "auto", "--data", str(data)],
         capture_output=True,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Collection, Iterable, Iterator, Sequence
 
 from attrib.article import Article, parse_datetime
-from attrib.config import Config
+from attrib.config import Config, warn_transport
 from attrib.core import FingerprintParams
 from attrib.core.quotes import QuoteOccurrence
 from attrib.documents import Document, hash_term, text_hash
@@ -87,7 +87,8 @@ def make_client(config: Config) -> "Elasticsearch":
     if config.es_url and config.es_url.startswith("https"):
         kwargs["verify_certs"] = config.es_verify_certs
         if not config.es_verify_certs:
-            kwargs["ssl_show_warn"] = False
+            kwargs["ssl_show_warn"] = False  # warn_transport says it once, not urllib3 per request
+    warn_transport(config)
     return Elasticsearch(config.es_url, **kwargs)
 
 

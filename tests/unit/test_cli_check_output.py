@@ -1,4 +1,5 @@
-"""`attrib check` output: where a report may be written, and what reaches the terminal."""
+"""`attrib check` output: where a report may be written, what reaches the terminal, and
+one-line errors instead of tracebacks."""
 
 from __future__ import annotations
 
@@ -159,6 +160,32 @@ def test_an_error_naming_input_stays_one_line(store, capsys):
     assert err == "attrib: no\\x1b[2Jsuch\\nfile.txt: no such file"
 
 
+# -- one line, not a traceback ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["index", "check", "scan"])
+def test_unknown_encoding(store, capsys, command):
+    argv = [command, str(SEED_003), "--encoding", "nosuch"]
+    if command == "scan":
+        argv += ["-o", str(store / "scan")]
+    assert main(argv) == 2
+    assert one_line_error(capsys) == "attrib: unknown encoding 'nosuch'"
+
+
+def test_a_codec_that_is_not_a_text_encoding(store, capsys):
+    assert main(["check", str(SEED_003), "--encoding", "base64"]) == 2
+    assert one_line_error(capsys) == "attrib: 'base64' is not a text encoding"
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "http://user:pw@[::1", "http://localhost:99999"])
+@pytest.mark.parametrize("command", [["init"], ["check", str(SEED_003)]])
+def test_malformed_elasticsearch_url(store, monkeypatch, capsys, url, command):
+    monkeypatch.setenv("ATTRIB_ES_URL", url)
+    assert main(command) == 2
+    err = one_line_error(capsys)
+    assert err.startswith("attrib: not a valid URL") and "pw" not in err
+
+
 def test_check_output_to_a_folder(store, capsys):
     assert main(["check", str(SEED_003), "-o", str(store)]) == 2
     assert one_line_error(capsys) == f"attrib: {store}: is a folder; give a file name"
@@ -167,3 +194,15 @@ def test_check_output_to_a_folder(store, capsys):
 def test_check_output_into_a_missing_folder(store, capsys):
     assert main(["check", str(SEED_003), "-o", str(store / "nope" / "r.txt")]) == 2
     assert one_line_error(capsys) == f"attrib: {store / 'nope'}: folder does not exist"
+
+
+# -- no store file made by a check --------------------------------------------------------
+
+
+def test_check_in_an_empty_folder_leaves_no_store_behind(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.delenv("ATTRIB_DB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", str(SEED_003)]) == 3
+    assert "index an archive first" in one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []

@@ -2,8 +2,10 @@ from pathlib import Path
 
 import pytest
 
+from attrib import config as config_module
 from attrib.config import Config
 from attrib.errors import InputError
+from attrib.store.elastic import make_client
 
 
 def test_default_is_embedded():
@@ -36,14 +38,19 @@ def test_shards_and_replicas_from_the_environment():
 def test_credentials_never_shown():
     config = Config.from_env({"ATTRIB_ES_URL": "https://elastic:s3cret@es.example:9200", "ATTRIB_ES_PASSWORD": "pw"})
     assert "s3cret" not in config.describe_store()
-    assert "s3cret" not in repr(config) or "es_url" in repr(config)
+    assert "s3cret" not in repr(config) and "s3cret" not in str(config)
+    assert "es_url='https://elastic:***@es.example:9200'" in repr(config)
     assert "pw" not in repr(config).replace("es_url", "")
+    ipv6 = Config.from_env({"ATTRIB_ES_URL": "http://u:p%40ss@[::1]:9200/prefix"})
+    assert "es_url='http://u:***@[::1]:9200/prefix'" in repr(ipv6) and "p%40ss" not in repr(ipv6)
 
 
 @pytest.mark.parametrize(
     "env, field",
     [
         ({"ATTRIB_ES_URL": "localhost:9200"}, "ATTRIB_ES_URL"),
+        ({"ATTRIB_ES_URL": "http://[::1"}, "ATTRIB_ES_URL"),
+        ({"ATTRIB_ES_URL": "http://es.example:port"}, "ATTRIB_ES_URL"),
         ({"ATTRIB_ES_VERIFY_CERTS": "maybe"}, "ATTRIB_ES_VERIFY_CERTS"),
         ({"ATTRIB_INDEX": "News Index"}, "index"),
     ],
@@ -56,3 +63,46 @@ def test_bad_values_name_their_field(env, field):
 
 def test_verify_certs_off():
     assert Config.from_env({"ATTRIB_ES_VERIFY_CERTS": "false"}).es_verify_certs is False
+
+
+def test_malformed_url_error_hides_the_password():
+    with pytest.raises(InputError) as info:
+        Config.from_env({"ATTRIB_ES_URL": "http://elastic:s3cret@[::1"})
+    assert "s3cret" not in str(info.value)
+
+
+@pytest.fixture
+def warnings_shown(monkeypatch):
+    """Forget the warnings earlier tests printed (each is printed once per process)."""
+    monkeypatch.setattr(config_module, "_warned", set())
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"ATTRIB_ES_URL": "http://elastic:s3cret@es.example:9200"},
+        {"ATTRIB_ES_URL": "http://es.example:9200", "ATTRIB_ES_USERNAME": "elastic", "ATTRIB_ES_PASSWORD": "s3cret"},
+        {"ATTRIB_ES_URL": "http://es.example:9200", "ATTRIB_ES_API_KEY": "s3cret"},
+    ],
+)
+def test_credentials_over_plain_http_warn_once(warnings_shown, capsys, env):
+    config = Config.from_env(env)
+    make_client(config)
+    make_client(config)
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1
+    assert "credentials sent over plain http" in err and "s3cret" not in err
+
+
+def test_no_warning_for_https_or_without_credentials(warnings_shown, capsys):
+    make_client(Config.from_env({"ATTRIB_ES_URL": "https://elastic:s3cret@es.example:9200"}))
+    make_client(Config.from_env({"ATTRIB_ES_URL": "http://127.0.0.1:9200"}))
+    assert capsys.readouterr().err == ""
+
+
+def test_verify_certs_off_warns_once_in_one_line(warnings_shown, capsys):
+    config = Config.from_env({"ATTRIB_ES_URL": "https://es.example:9200", "ATTRIB_ES_VERIFY_CERTS": "false"})
+    make_client(config)
+    make_client(config)
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "TLS certificate verification is off" in err

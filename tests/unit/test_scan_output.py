@@ -27,7 +27,6 @@ EVIL = {
 }
 
 
-
 @pytest.fixture(scope="module")
 def indexed_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("store") / "attrib.db"
@@ -160,3 +159,23 @@ def test_skipped_record_lines_stay_one_line_each(indexed_db, tmp_path, monkeypat
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and not any(c in err.rstrip("\n") for c in CONTROL)
     assert "arch\\x1b[31m\\nive.jsonl:2" in err
+
+
+# -- one line, not a traceback; no store file made -------------------------------------------
+
+
+def test_scan_output_that_is_a_file(archive, tmp_path, capsys):
+    existing = tmp_path / "taken"
+    existing.write_text("not a folder\n")
+    assert run_scan(archive, existing) == 2
+    assert one_line_error(capsys) == f"attrib: {existing}: is not a folder"
+    assert existing.read_text() == "not a folder\n"
+
+
+def test_scan_without_a_store_leaves_no_store_file(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.setenv("ATTRIB_DB", str(tmp_path / "attrib.db"))
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": "some text here"}) + "\n")
+    assert run_scan(tmp_path / "a.jsonl", tmp_path / "scan") == 3
+    assert "index an archive first" in one_line_error(capsys)
+    assert not (tmp_path / "attrib.db").exists() and not (tmp_path / "scan").exists()
