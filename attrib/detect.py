@@ -20,7 +20,7 @@ from attrib.core.align import AlignParams, align, coverage
 from attrib.core.normalise import token_columns
 from attrib.core.lineage import LineageParams, QueryWords, copy_group, dominator, wording
 from attrib.core.outlets import OutletMatcher
-from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity
+from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity, reports_speech, with_interview_credit
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
@@ -222,9 +222,13 @@ def _taken_occurrences(quote, match: SourceMatch, occurrences: Sequence[QuoteOcc
         for i in range(len(src_words) - n + 1):
             if src_words[i:i + n] == words:
                 start, end = p.source_start + src_starts[i], p.source_start + src_ends[i + n - 1]
+                if not reports_speech(source.text, start, end):
+                    break  # the source's own text (a statement, a release), not speech it reports
+                # Speech the source reported in its own words, which the article put
+                # between quotation marks: the source owns them as it owns its interviews.
                 found.append(QuoteOccurrence(
                     article_id=source.id, outlet=source.outlet, published_at=source.published_at,
-                    quote_text=source.text[start:end], start=start, end=end,
+                    quote_text=source.text[start:end], start=start, end=end, interview=True,
                 ))
                 break
     return found
@@ -250,14 +254,14 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
                 quote_text=quote.text, start=quote.start, end=quote.end,
                 credited_outlet=quote.outlet, cue=quote.cue, interview=quote.interview,
             )
-            for quote in extract_quotes(source.text, outlets)
+            for quote in with_interview_credit(extract_quotes(source.text, outlets, fragments="all"), source.text, outlets)
         ]
         aligned_quotes += found_here
         if match.relation in (Relation.ORIGINAL, Relation.SOURCE):
             by_match.append((match, found_here))
     credits = [name for name, _, _ in find_credits(article.text, outlets)]
     when = article.published_at or as_of
-    for quote in extract_quotes(article.text, outlets):
+    for quote in with_interview_credit(extract_quotes(article.text, outlets, fragments="attributed"), article.text, outlets):
         found = store.find_quotes(quote_grams(quote.text, store.params.seed), exclude=[article.id])
         known = {(o.article_id, o.start) for o in found}
         found += [o for o in aligned_quotes if (o.article_id, o.start) not in known and quote_similarity(quote.text, o.quote_text) > 0]

@@ -15,7 +15,7 @@ import xxhash
 
 from attrib.article import Article
 from attrib.core import FingerprintParams, fingerprint, hash64
-from attrib.core.quotes import Quote, extract_quotes, quote_key
+from attrib.core.quotes import Quote, extract_quotes, quote_key, with_interview_credit
 from attrib.core.pairs import content_pairs
 
 _MASK64 = (1 << 64) - 1
@@ -106,7 +106,7 @@ class Document:
 
 def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True) -> Document:
     fp = fingerprint(article.text, params)
-    found = extract_quotes(article.text) if quotes else []
+    found = with_interview_credit(extract_quotes(article.text, fragments="all"), article.text) if quotes else []
     return Document(
         article=article,
         params=params,

@@ -492,7 +492,7 @@ _CUE_VERBS = (
     "thanked praised hailed slammed ripped criticized criticised condemned denounced decried "
     "lambasted derided dismissed rejected disputed challenged questioned inquired speculated "
     "estimated echoed echoes underscored highlighted wrote writes penned recalled quoted "
-    "intoned sang"
+    "intoned sang described describes"
 )
 _CUE_PHRASES = (
     "pointed out",
@@ -1017,11 +1017,11 @@ def _clause_subject(text: str, lo: int, hi: int):
 # --- outlet credits --------------------------------------------------------------------
 
 _CREDIT_BEFORE = re.compile(
-    r"(?:\btold|\btells|\btelling|\baccording to|\binterview with|\binterview on|\binterviewed by|"
+    r"(?:\btold|\btells|\btelling|\b[Aa]ccording to|\binterview[\"”’']? with|\binterview[\"”’']? on|\binterviewed by|"
     r"\bspeaking (?:to|with|on)|\bspoke (?:to|with|on)|\bsaid (?:on|to|in)|\bsays (?:on|to|in)|"
     r"\bwrote (?:in|for|on)|\bwrites (?:in|for|on)|\bwriting (?:in|for|on)|\bappeared on|"
     r"\bappearing on|\bop-ed (?:in|for)|\bcolumn (?:in|for)|\bquoted by|\breported by|"
-    r"\bpublished (?:by|in)|\bposted on|\bvia|\breported|\breports|\bconfirmed to|"
+    r"\bpublished (?:by|in)|\bposted on|\b[Vv]ia|\breported|\breports|\bconfirmed to|"
     r"\bcorrespondent for|\breporter for|\bappearance on|\bremarks (?:to|on)|\bcomments to|"
     r"\bstatement to|\bcited by|\bobtained by|\bfirst reported by|\bas reported by)"
     r"\s+(?:the\s+|The\s+)?$"
@@ -1031,7 +1031,7 @@ _CREDIT_AFTER = re.compile(
     r"quoted|quotes|cited|cites|published|said|says|first reported|obtained|aired|broadcast)\b"
 )
 _INTERVIEW_BEFORE = re.compile(
-    r"(?:\btold|\binterview with|\binterview on|\binterviewed by|\bspeaking (?:to|with)|"
+    r"(?:\btold|\binterview[\"”’']? with|\binterview[\"”’']? on|\binterviewed by|\bspeaking (?:to|with)|"
     r"\bspoke (?:to|with)|\bsaid (?:on|to)|\bsays (?:on|to)|\bappeared on|\bappearing on|"
     r"\bappearance on|\bcomments to|\bstatement to|\bconfirmed to)\s+(?:the\s+|The\s+)?$"
 )
@@ -1073,6 +1073,45 @@ def _credit_in(text: str, lo: int, hi: int, outlets: OutletMatcher | None):
     return found[0] if found else None
 
 
+_NAMED_INTERVIEW = re.compile(
+    r"\binterview[\"”’']?\s+(?:released\s+|broadcast\s+|aired\s+)?(?:on|with|to)\s+(?:the\s+)?"
+    r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)"
+)
+
+
+def reports_speech(text: str, start: int, end: int) -> bool:
+    """Whether the sentence of ``text`` around ``[start, end)`` reports what someone said
+    ("Djokovic said he hoped he can play for many more years"), by a cue verb or phrase."""
+    left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
+    right = min(rights) if rights else len(text)
+    sentence = text[left:right]
+    return bool(_CUE_RE.search(sentence) or _CUE_ING_RE.search(sentence))
+
+
+def with_interview_credit(quotes: Sequence[Quote], text: str | None = None,
+                          outlets: OutletMatcher | None = None) -> list[Quote]:
+    """The quotes, each uncredited one credited to the outlet the article names for its
+    interview, when it names exactly one ("told the BBC" on one quote, "he said" on the
+    next; or, given ``text``, "an interview with the BBC" anywhere): news style credits
+    an interview once and quotes it on.
+
+    A quote's own credit is never replaced. Used on both sides: the checked article's
+    quotes then carry the interview credit it gives, and a carrier's show who owns them.
+    """
+    from dataclasses import replace
+
+    owners = {q.outlet for q in quotes if q.interview and q.outlet}
+    if text is not None:  # "sat down for an interview with the BBC", outside any quote
+        owners |= {name for name, s, _ in find_credits(text, outlets) if _INTERVIEW_BEFORE.search(text[max(0, s - 40):s])}
+        if not owners:  # an interview named by its show or interviewer, not a known outlet
+            owners |= {m.group(1).strip() for m in _NAMED_INTERVIEW.finditer(text)}
+    if len(owners) != 1:
+        return list(quotes)
+    (owner,) = owners
+    return [q if q.outlet else replace(q, outlet=owner, interview=True) for q in quotes]
+
+
 def find_credits(
     text: str, outlets: OutletMatcher | None = None, start: int = 0, end: int | None = None
 ) -> list[tuple[str, int, int]]:
@@ -1104,6 +1143,7 @@ def extract_quotes(
     min_words: int = 3,
     max_chars: int = 3000,
     max_paragraphs: int = 30,
+    fragments: str = "none",
 ) -> list[Quote]:
     """Quotations in ``text``, in order, non-overlapping, with speaker, cue and credit.
 
@@ -1113,6 +1153,11 @@ def extract_quotes(
     kept); a quotation may run over at most ``max_paragraphs`` paragraphs, each opening
     with a quotation mark. ``outlets`` defaults to :meth:`OutletMatcher.default`; pass
     one built :meth:`~OutletMatcher.with_names` the outlets of your index.
+    ``fragments="attributed"`` also keeps short fragments of at least two words quoted
+    inside the writer's sentence when that sentence names who said them ("Djokovic
+    described the conditions as “very hard”"): a fragment of someone's words can be
+    lifted too. ``fragments="all"`` keeps every such fragment, attributed or not, as the
+    index does: any earlier article that put the words in quotation marks carried them.
     """
     if not text:
         return []
@@ -1140,7 +1185,10 @@ def extract_quotes(
         ps, pe = paras[pi]
         partial = _is_partial(text, qs, a, ps)
         short = n_words < min_words
-        if short and partial:
+        if fragments not in ("none", "attributed", "all"):
+            raise ValueError(f"fragments must be 'none', 'attributed' or 'all', not {fragments!r}")
+        fragment = fragments != "none" and short and n_words >= 2
+        if short and partial and not fragment:
             continue
         q_para_end = paras[para_of(max(qs, qe - 1))][1]
         next_start = raw[idx + 1][0] if idx + 1 < len(raw) else len(text)
@@ -1165,7 +1213,10 @@ def extract_quotes(
                 att, credit = att2, credit2
                 tail = text[lo:qs].rstrip()
                 adjacent = att.mention is not None and (not tail or tail.endswith((":", ",")))
-        if short and not adjacent:
+        said_here = att is not None and att.mention is not None and att.cue is not None
+        # a second fragment in the sentence of an attributed one has the same speaker
+        said_before = prev is not None and prev.speaker is not None and prev.end > _sentence_start(text, ps, qs)
+        if short and not adjacent and not (fragment and (fragments == "all" or said_here or said_before)):
             continue  # a scare quote, or a short fragment nobody is said to have said
         inherited = False
         if (att is None or att.mention is None) and prev is not None and prev.mention_start is not None:
@@ -1442,20 +1493,19 @@ def judge_quote(
        without naming that outlet always ends here.
 
     Before the date rules: ``taken_from`` holds the quote's occurrences inside passages
-    the article took from another article (its original or a source). When one is from
-    another outlet, the quote came with the copied text, whatever the dates say: it is
-    CREDITED when the article names an outlet that carried it or that its carriers
-    credit; UNATTRIBUTED when it is an interview quote (some carrier got it in an
-    interview) and no such outlet is named. Other quotes in copied passages are judged
-    by the date rules: the passage itself is already reported as copied.
-
-    ``altered`` is True when the article's words differ from the origin's (different
-    :func:`quote_key`); both versions are in the finding.
+    the article took from another article (its original or a source), including the
+    source's reported speech that the article put between quotation marks. When one is
+    from another outlet, the quote came with the copied text, whatever the dates say: it
+    is CREDITED when the article names an outlet that carried it or that its carriers
+    credit (or names the interview, see :func:`with_interview_credit`, and no carrier
+    credits another one); UNATTRIBUTED when it is an interview quote or reported speech
+    and no such outlet is named. Other quotes in copied passages are left to the date
+    rules: the passage itself is already reported as copied.
     """
     om = outlets or OutletMatcher.default()
 
     def same(a: str | None, b: str | None) -> bool:
-        return om.same(a, b)
+        return om.same(a, b) or _same_name(a, b)
 
     scored: list[tuple[QuoteOccurrence, float]] = []
     for o in occurrences:
@@ -1491,7 +1541,9 @@ def judge_quote(
         for c in credits:
             if any(same(c, owner) for owner in owners):
                 return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {c}")
-        if quote.interview or any(_occ_interview(o) for o in (*taken, *matching)):
+        if _credits_interview(quote, matching, same):
+            return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {quote.outlet}'s interview")
+        if any(_occ_interview(o) for o in taken):
             origin = sorted(taken, key=_occ_order)[0]
             return finding(QuoteVerdict.UNATTRIBUTED, origin,
                            f"interview quote in a passage taken from {origin.outlet or 'another article'} ({origin.article_id}), not credited")
@@ -1523,6 +1575,8 @@ def judge_quote(
     for c in credits:
         if any(same(c, x) for x in carriers):
             return finding(QuoteVerdict.CREDITED, origin, f"credited to {c}")
+    if _credits_interview(quote, matching, same):
+        return finding(QuoteVerdict.CREDITED, origin, f"credited to {quote.outlet}'s interview")
     window_end = t0 + simultaneity
     concurrent = [o for o in dated if t0 <= when[id(o)] <= window_end
                   and not same(o.outlet, article_outlet) and o.outlet]
@@ -1537,6 +1591,28 @@ def judge_quote(
     if _occ_interview(origin) or interviewed:
         return finding(QuoteVerdict.UNATTRIBUTED, origin, "interview quote re-used without naming the outlet")
     return finding(QuoteVerdict.UNATTRIBUTED, origin, "first carried by another outlet, not credited")
+
+
+def _same_name(a: str | None, b: str | None) -> bool:
+    """Two names of one interview source not in the outlet list: the shorter, of at
+    least two words, stands word for word inside the longer ("Piers Morgan" and "the
+    Piers Morgan Uncensored show")."""
+    if not a or not b:
+        return False
+    x, y = sorted((re.findall(r"\w+", a.casefold()), re.findall(r"\w+", b.casefold())), key=len)
+    if len(x) < 2:
+        return False
+    return any(y[i:i + len(x)] == x for i in range(len(y) - len(x) + 1))
+
+
+def _credits_interview(quote: Quote, occurrences: Sequence[QuoteOccurrence], same) -> bool:
+    """Whether the article credits an interview for ``quote`` (its own "told the BBC", or
+    one it inherits from the article's single interview credit) and no carrier of the
+    quote credits another outlet's interview for it: then it names the quote's owner."""
+    if not (quote.interview and quote.outlet):
+        return False
+    return not any(_occ_interview(o) and o.credited_outlet and not same(o.credited_outlet, quote.outlet)
+                   for o in occurrences)
 
 
 def _aware(t: datetime | None) -> datetime | None:

@@ -1,0 +1,132 @@
+"""Quotes lifted with the copied text: interview credits, fragments, and the source's own reporting."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from attrib.article import Article
+from attrib.core.quotes import (
+    Quote,
+    QuoteOccurrence,
+    QuoteVerdict,
+    extract_quotes,
+    judge_quote,
+    reports_speech,
+    with_interview_credit,
+)
+from attrib.detect import check
+from attrib.indexing import index_articles
+from attrib.store import EmbeddedStore
+
+T0 = datetime(2024, 10, 22, 9, 0, tzinfo=timezone.utc)
+WORDS = "It is truly time to end this war. We are all paying a heavy price and suffering."
+
+
+def quote(text: str = WORDS, outlet: str | None = None, interview: bool = False) -> Quote:
+    return Quote(0, len(text) + 2, 1, len(text) + 1, text, cue="said", outlet=outlet, interview=interview)
+
+
+def occ(aid: str, outlet: str | None, text: str = WORDS, **kw) -> QuoteOccurrence:
+    return QuoteOccurrence(aid, outlet, None, text, 10, 10 + len(text), **kw)
+
+
+# -- judge_quote with taken_from -----------------------------------------------------
+
+
+def test_an_interview_quote_taken_with_the_passage_is_flagged_even_undated():
+    source = occ("src", "Al Jazeera", cue="told", credited_outlet="Al Jazeera", interview=True)
+    finding = judge_quote(quote(), "Daily Copy", T0, [source], taken_from=[source])
+    assert finding.verdict is QuoteVerdict.UNATTRIBUTED and finding.flagged
+    assert "passage taken from Al Jazeera" in finding.reason
+    # the same with the article naming the interview's outlet anywhere: credited
+    finding = judge_quote(quote(), "Daily Copy", T0, [source], taken_from=[source], passage_credits=["Al Jazeera"])
+    assert finding.verdict is QuoteVerdict.CREDITED
+
+
+def test_crediting_the_outlet_the_source_credits_is_credit():
+    # a reprint site carries the BBC's interview; the copy names the BBC
+    source = occ("reprint", "reprints.example", cue="told", credited_outlet="BBC", interview=True)
+    finding = judge_quote(quote(outlet="BBC", interview=True), "Daily Copy", T0, [source], taken_from=[source])
+    assert finding.verdict is QuoteVerdict.CREDITED
+
+
+def test_a_public_statement_in_a_copied_passage_is_left_to_the_date_rules():
+    source = occ("src", "Reuters", cue="said")
+    finding = judge_quote(quote(), "Daily Copy", T0, [source], taken_from=[source])
+    assert finding.verdict is QuoteVerdict.UNKNOWN_ORIGIN  # undated source: no order, not flagged
+
+
+def test_the_articles_own_outlet_is_never_the_lift():
+    source = occ("own", "Daily Copy", cue="told", credited_outlet="Daily Copy", interview=True)
+    finding = judge_quote(quote(), "Daily Copy", T0, [source], taken_from=[source])
+    assert not finding.flagged
+
+
+def test_an_interview_named_by_its_show_matches_a_shorter_name_of_it():
+    source = QuoteOccurrence("asia", "asia.example", T0 - timedelta(days=1), WORDS, 0, len(WORDS),
+                             credited_outlet="Piers Morgan", cue="told", interview=True)
+    finding = judge_quote(quote(outlet="Piers Morgan Uncensored Twitter", interview=True), "Daily Copy", T0, [source])
+    assert finding.verdict is QuoteVerdict.CREDITED
+
+
+# -- interview credit given once ---------------------------------------------------------
+
+
+def test_an_interview_credited_once_credits_the_speakers_later_quotes():
+    text = ('Djokovic told the BBC: "I was never against vaccination." Later he said: "I understand the '
+            'consequences of my decision, and I accept them fully."')
+    quotes = with_interview_credit(extract_quotes(text), text)
+    assert [q.outlet for q in quotes] == ["BBC", "BBC"] and all(q.interview for q in quotes)
+    # two interviews credited: nothing is inherited
+    two = [quote(outlet="CNN", interview=True), quote(outlet="BBC", interview=True), quote()]
+    assert [q.outlet for q in with_interview_credit(two)] == ["CNN", "BBC", None]
+
+
+def test_an_interview_named_outside_any_quote_credits_the_quotes():
+    text = ('Musk sat down for a "rare interview" with the BBC on Tuesday. Musk said: "It has been quite a '
+            'rollercoaster, and I would do it again."')
+    quotes = with_interview_credit(extract_quotes(text), text)
+    assert quotes[-1].outlet == "BBC"
+
+
+# -- fragments ------------------------------------------------------------------------
+
+
+def test_fragments_are_kept_only_when_asked():
+    text = 'Djokovic described the conditions as “very hard”. The so-called “expert panel” met.'
+    assert extract_quotes(text) == []
+    assert [q.text for q in extract_quotes(text, fragments="attributed")] == ["very hard"]
+    assert [q.text for q in extract_quotes(text, fragments="all")] == ["very hard", "expert panel"]
+
+
+def test_reports_speech_tells_reported_speech_from_a_statement():
+    said = "Djokovic said he hoped he can play for many more years. Next sentence."
+    assert reports_speech(said, said.index("can play"), said.index(" years") + 6)
+    statement = "These men were true explorers who shared a spirit of adventure. Next."
+    assert not reports_speech(statement, 0, 20)
+
+
+# -- through the pipeline ------------------------------------------------------------------
+
+
+STORY = " ".join(
+    f"Paragraph {i} of the harbour report names dredger number {100 + i} and berth {7 * i} in the inner basin."
+    for i in range(12)
+)
+
+
+def test_the_sources_reported_speech_put_in_quotes_by_a_copy_is_flagged(tmp_path):
+    original = (STORY + " The mayor said she hoped the new berths would open before the winter storms. "
+                + STORY.replace("Paragraph", "Section"))
+    copy = (STORY + ' The mayor said she hoped the “new berths would open before the winter storms”. '
+            + STORY.replace("Paragraph", "Section"))
+    store = EmbeddedStore(tmp_path / "attrib.db")
+    try:
+        index_articles(store, [Article(id="harbour-gazette", text=original, outlet="Harbour Gazette")])
+        report = check(Article(id="copy", text=copy, outlet="Copy Daily"), store)
+        assert report.original is not None and report.original.article.id == "harbour-gazette"
+        flagged = [f for f in report.quotes if f.flagged]
+        assert [f.quote.text for f in flagged] == ["new berths would open before the winter storms"]
+        assert "Harbour Gazette" in flagged[0].reason
+    finally:
+        store.close()
