@@ -231,3 +231,35 @@ def test_check_gives_the_same_verdict_while_a_node_is_down(whole_cluster, tmp_pa
     assert health["number_of_nodes"] == NODES - 1, health
     assert _verdict(_attrib("check", *check)) == before
 
+
+def test_check_refuses_to_answer_from_part_of_an_index(whole_cluster, tmp_path):
+    """With no replica, a node's loss takes its shards' articles away: a check must say it
+    cannot answer (exit 3, as for an unreachable cluster) instead of "no source"."""
+    cluster, prefix = whole_cluster
+    _, story = _source_story(tmp_path, 300)
+    store = ["--es-url", cluster.url, "--index", prefix]
+    init = _attrib("init", *store, "--shards", "3", "--replicas", "0")
+    assert init.returncode == 0, init.stderr
+    index = f"{prefix}-articles"
+    # Keep the shards off node 0, so that killing the original's node leaves the rest answering.
+    cluster.client.indices.put_settings(index=index, settings={"index.routing.allocation.exclude._name": "node-0"})
+    health = cluster.client.cluster.health(index=index, wait_for_status="green", wait_for_no_relocating_shards=True, timeout="60s")
+    assert health["status"] == "green", health
+    indexed = _attrib("index", str(tmp_path / "archive.jsonl"), *store, "--no-progress")
+    assert indexed.returncode == 0, indexed.stderr
+    probe = _probe(tmp_path, story["text"], story["title"])
+    check = [str(probe), *store, "--format", "json"]
+    assert _verdict(_attrib("check", *check))["likely_original"]["id"] == story["id"]
+
+    (holder,) = cluster.node_names(index, story["id"])
+    assert holder != "node-0"
+    cluster.kill(int(holder.split("-")[1]))
+    cluster.client.cluster.health(wait_for_nodes=str(NODES - 1), timeout="60s")
+    shards = cluster.client.options(ignore_status=503).count(index=index)["_shards"]
+    assert 0 < shards["successful"] < shards["total"]  # some shards answer: a partial answer is possible
+
+    refused = _attrib("check", *check)
+    assert refused.returncode == 3, (refused.stdout, refused.stderr)
+    assert refused.stdout == ""
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot answer in full" in lines[0] and "shard" in lines[0], refused.stderr
