@@ -49,7 +49,8 @@ class StoreError(AttribError):
 
 
 class StoreUnavailableError(StoreError):
-    """The store cannot be reached at all (connection refused, DNS, TLS)."""
+    """The store cannot be reached at all (connection refused, DNS, TLS), or cannot answer
+    in full for now (a shard with no live copy): worth retrying or resuming later."""
 
 
 class BulkIndexError(StoreError):

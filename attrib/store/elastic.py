@@ -101,6 +101,10 @@ def _translate(error: Exception, config: Config) -> StoreError:
     if isinstance(error, AuthorizationException):
         return StoreError(f"{where}: not allowed: {_reason(error)}")
     if isinstance(error, ApiError):
+        if error.meta.status == 503:
+            # A shard with no live copy, no elected master: the cluster cannot answer in
+            # full now, and may again once a node is back (callers retry or resume).
+            return StoreUnavailableError(f"{where} cannot answer in full: {_reason(error)}")
         return StoreError(f"{where}: {_reason(error)}")
     if isinstance(error, TransportError):
         return StoreUnavailableError(f"cannot reach {where}: {error.message or type(error).__name__}")
@@ -109,11 +113,16 @@ def _translate(error: Exception, config: Config) -> StoreError:
 
 def _reason(error: Any) -> str:
     info = getattr(error, "info", None) or getattr(error, "body", None)
-    if isinstance(info, dict):
-        cause = info.get("error", {})
-        if isinstance(cause, dict):
-            return f"{cause.get('type', 'error')}: {cause.get('reason', '')}".strip()
+    if isinstance(info, dict) and isinstance(info.get("error"), dict):
+        return _cause(info["error"])
     return str(getattr(error, "message", error))
+
+
+def _cause(cause: dict[str, Any]) -> str:
+    """``type: reason`` of an Elasticsearch error object; the nested cause's reason when the
+    outer one has none (a search refused for a missing shard says why only there)."""
+    reason = cause.get("reason") or (cause.get("caused_by") or {}).get("reason")
+    return f"{cause.get('type', 'error')}: {reason}" if reason else str(cause.get("type", "error"))
 
 
 class ElasticsearchStore:
@@ -336,11 +345,11 @@ class ElasticsearchStore:
             return {}
         unique = list(dict.fromkeys(ids))
         response = self._call(self.client.mget, index=self.index, ids=unique, source_includes=["text_hash"])
-        found = {doc["_id"]: doc["_source"].get("text_hash") for doc in response["docs"] if doc.get("found")}
+        found = {doc["_id"]: doc["_source"].get("text_hash") for doc in _found(response, self.config)}
         older = [i for i, h in found.items() if h is None]
         if older:  # stored before the field existed
             response = self._call(self.client.mget, index=self.index, ids=older, source_includes=["text"])
-            found.update({doc["_id"]: text_hash(doc["_source"]["text"]) for doc in response["docs"] if doc.get("found")})
+            found.update({doc["_id"]: text_hash(doc["_source"]["text"]) for doc in _found(response, self.config)})
         return {i: h for i, h in found.items() if h is not None}
 
     def _bulk(self, op_type: str, documents: list[Document]) -> list[tuple[bool, dict[str, Any]]]:
@@ -403,7 +412,14 @@ class ElasticsearchStore:
         now = time.monotonic()
         if self._counted is not None and now - self._counted[0] < self.COUNT_TTL:
             return self._counted[1]
-        n = int(self._call(self.client.count, index=self.index)["count"])
+        response = self._call(self.client.count, index=self.index)
+        shards = response.get("_shards") or {}
+        if shards.get("failed"):  # a count of the shards that answered is not the archive's size
+            raise StoreUnavailableError(
+                f"{self.config.describe_store()} cannot answer in full: {shards['failed']} of {shards.get('total')} shard(s) "
+                f"failed to count ({_cause((shards.get('failures') or [{}])[0].get('reason') or {})})"
+            )
+        n = int(response["count"])
         self._counted = (now, n)
         return n
 
@@ -413,11 +429,11 @@ class ElasticsearchStore:
         if not unique:
             return {}
         response = self._call(self.client.mget, index=self.index, ids=unique, source_includes=_SOURCE_FIELDS)
-        return {doc["_id"]: _article(doc["_source"]) for doc in response["docs"] if doc.get("found")}
+        return {doc["_id"]: _article(doc["_source"]) for doc in _found(response, self.config)}
 
     def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
         from elasticsearch import ApiError, TransportError
-        from elasticsearch.helpers import scan
+        from elasticsearch.helpers import ScanError, scan
 
         self.init()
         selection = selection or ArticleFilter()
@@ -446,6 +462,8 @@ class ElasticsearchStore:
                 yield _article(hit["_source"])
         except (ApiError, TransportError) as e:
             raise _translate(e, self.config) from e
+        except ScanError as e:  # some shards did not answer: the listing would miss their articles
+            raise StoreUnavailableError(f"{self.config.describe_store()} cannot answer in full: {e}") from e
 
     def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
         self.init()
@@ -469,7 +487,8 @@ class ElasticsearchStore:
         if exclude:
             query["bool"]["must_not"] = [{"ids": {"values": list(exclude)}}]
         response = self._call(
-            self.client.search, index=self.index, query=query, size=limit, source_includes=["id", "outlet", "published_at"], track_total_hits=False
+            self.client.search, index=self.index, query=query, size=limit, source_includes=["id", "outlet", "published_at"], track_total_hits=False,
+            allow_partial_search_results=False,  # the quote's first carrier may be on the missing shard
         )
         found: list[QuoteOccurrence] = []
         for hit in response["hits"]["hits"]:
@@ -523,6 +542,7 @@ class ElasticsearchStore:
             source=False,
             track_total_hits=False,
             include_named_queries_score=True,
+            allow_partial_search_results=False,  # else a missing shard's articles are silently no source
         )
         out = []
         with_pairs = bool(query.pairs)
@@ -551,6 +571,18 @@ def _item_error(detail: dict[str, Any]) -> str:
     if error:
         return str(error)
     return f"status {detail.get('status')}"
+
+
+def _found(response: dict[str, Any], config: Config) -> list[dict[str, Any]]:
+    """The documents an mget found; raises when one could not be read at all (its shard
+    has no live copy), which would otherwise pass for an article not stored."""
+    unread = [doc for doc in response["docs"] if doc.get("error")]
+    if unread:
+        raise StoreUnavailableError(
+            f"{config.describe_store()} cannot answer in full: {len(unread)} article(s) unreadable, "
+            f"first {unread[0]['_id']}: {_cause(unread[0]['error'])}"
+        )
+    return [doc for doc in response["docs"] if doc.get("found")]
 
 
 def _article(source: dict[str, Any]) -> Article:

@@ -15,16 +15,19 @@ import org.elasticsearch.plugins.Plugin;
 import org.elasticsearch.transport.netty4.Netty4Plugin;
 
 /**
- * Runs one or more real Elasticsearch nodes in this JVM, bound to 127.0.0.1 only.
+ * Runs real Elasticsearch nodes, bound to 127.0.0.1 only.
  *
- * <p>Arguments: {@code --nodes N --http-port P --transport-port T --data DIR --cluster-name NAME}.
- * Node i listens for HTTP on P+i and for transport on T+i; the nodes discover each other and
- * form one cluster. The process runs until it is sent SIGTERM, which closes every node.
+ * <p>Arguments: {@code --nodes N [--node I] --http-port P --transport-port T --data DIR --cluster-name NAME}.
+ * Node i listens for HTTP on P+i and for transport on T+i, keeps its data in DIR/node-i, and
+ * the nodes discover each other and form one cluster. With {@code --node I} this JVM runs only
+ * node I of the N, so that each node can be its own process (and lose it alone); without it,
+ * all N run here. The process runs until it is sent SIGTERM, which closes its nodes.
  */
 public final class EsLocal {
 
     public static void main(String[] args) throws Exception {
         int nodes = 1;
+        int only = -1;
         int httpPort = 9200;
         int transportPort = 9300;
         Path data = Path.of(".es-local");
@@ -33,12 +36,17 @@ public final class EsLocal {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
                 case "--nodes" -> { nodes = Integer.parseInt(value); i++; }
+                case "--node" -> { only = Integer.parseInt(value); i++; }
                 case "--http-port" -> { httpPort = Integer.parseInt(value); i++; }
                 case "--transport-port" -> { transportPort = Integer.parseInt(value); i++; }
                 case "--data" -> { data = Path.of(value); i++; }
                 case "--cluster-name" -> { clusterName = value; i++; }
                 default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
             }
+        }
+
+        if (only >= nodes) {
+            throw new IllegalArgumentException("--node " + only + " is not one of the " + nodes + " nodes (0.." + (nodes - 1) + ")");
         }
 
         LogConfigurator.registerErrorListener();
@@ -56,6 +64,9 @@ public final class EsLocal {
         List<Class<? extends Plugin>> plugins = List.of(Netty4Plugin.class, MinHashAnalysisPlugin.class, RootInfoPlugin.class);
         List<Node> started = new ArrayList<>();
         for (int i = 0; i < nodes; i++) {
+            if (only >= 0 && i != only) {
+                continue;
+            }
             Path home = data.resolve("node-" + i).toAbsolutePath();
             Files.createDirectories(home.resolve("config"));
             Settings.Builder settings = Settings.builder()
@@ -95,7 +106,11 @@ public final class EsLocal {
         for (Node node : started) {
             node.start();
         }
-        System.out.println("es-local: " + nodes + " node(s) started, http://127.0.0.1:" + httpPort);
+        if (only >= 0) {
+            System.out.println("es-local: node-" + only + " of " + nodes + " started, http://127.0.0.1:" + (httpPort + only));
+        } else {
+            System.out.println("es-local: " + nodes + " node(s) started, http://127.0.0.1:" + httpPort);
+        }
         stopped.await();
     }
 }
