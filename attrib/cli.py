@@ -154,13 +154,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     total = count_records(args.paths)
     store = open_store(config, _params(args))
     summary = IndexSummary()
+    verdicts: dict[str, int] = {}
+    if args.attribute:
+        from attrib.attribution import index_and_attribute
+    run = index_and_attribute if args.attribute else index_records  # the same events, attributed
     try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in index_records(store, records, policy=policy, workers=args.workers):
+            for event in run(store, records, policy=policy, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
                     continue
+                if getattr(event, "attribution", None) is not None:
+                    verdicts[event.attribution.verdict] = verdicts.get(event.attribution.verdict, 0) + 1
+                elif getattr(event, "check_error", None):
+                    bar.write(f"attrib: indexed {event.id} but could not check it: {event.check_error}", file=sys.stderr)
                 if event.status is WriteStatus.FAILED:
                     bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
                 elif event.status is WriteStatus.CONFLICT:
@@ -177,6 +185,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         for line in bad_record_lines(summary.bad):
             print(line, file=sys.stderr)
     print(f"{summary.line()} ({config.describe_store()})")
+    if args.attribute:
+        print("checked on arrival: " + (", ".join(f"{n} {v.replace('_', ' ')}" for v, n in sorted(verdicts.items())) or "none new"))
     if summary.failed or summary.conflicts:
         return 1
     return EXIT_SKIPPED if summary.bad else 0
@@ -449,6 +459,11 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
     _field_argument(index)
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")
+    index.add_argument(
+        "--attribute", action="store_true",
+        help="also check each new or changed article against those indexed before it, in input order, and store "
+        "the outcome on it (attribution.*, story_id; the original's copies_seen), for search and newsroom queries",
+    )
     index.set_defaults(func=cmd_index)
 
     check = sub.add_parser(
