@@ -318,8 +318,9 @@ def create_app(config: Config, settings: ServiceSettings = ServiceSettings(), *,
 
     @app.post(
         "/v1/articles/_bulk", dependencies=can_write, response_model=models.BulkResult, tags=["articles"],
-        openapi_extra={"requestBody": {"required": True, "description": "one JSON article a line (NDJSON)",
-                                       "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+        openapi_extra={"requestBody": {"required": True, "description": "one JSON article a line (NDJSON): each item of this array is a line",
+                                       "content": {"application/x-ndjson": {"schema": {
+                                           "type": "array", "items": {"$ref": "#/components/schemas/ArticleIn"}}}}}},
         responses=_problems(400, 401, 403, 413, 422, 429, 503),
     )
     async def bulk_articles(

@@ -14,12 +14,12 @@ class ArticleIn(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    id: str | int | None = None
-    text: str
+    id: str | int | None = Field(None, description="at most 512 bytes of UTF-8, no control characters")
+    text: str = Field(pattern=r"\S", max_length=5_000_000, description="the body as published")
     title: str | None = None
     outlet: str | None = None
     url: str | None = None
-    published_at: str | None = None
+    published_at: str | None = Field(None, pattern=r"^\s*\d{4}(-\d{2}(-\d{2}([T ].*)?)?)?\s*$", description="ISO 8601")
     lang: str | None = None
 
 
