@@ -154,13 +154,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     total = count_records(args.paths)
     store = open_store(config, _params(args))
     summary = IndexSummary()
+    verdicts: dict[str, int] = {}
+    if args.attribute:
+        from attrib.attribution import index_and_attribute
+    run = index_and_attribute if args.attribute else index_records  # the same events, attributed
     try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in index_records(store, records, policy=policy, workers=args.workers):
+            for event in run(store, records, policy=policy, workers=args.workers):
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
                     continue
+                if getattr(event, "attribution", None) is not None:
+                    verdicts[event.attribution.verdict] = verdicts.get(event.attribution.verdict, 0) + 1
+                elif getattr(event, "check_error", None):
+                    bar.write(f"attrib: indexed {event.id} but could not check it: {event.check_error}", file=sys.stderr)
                 if event.status is WriteStatus.FAILED:
                     bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
                 elif event.status is WriteStatus.CONFLICT:
@@ -177,6 +185,8 @@ def cmd_index(args: argparse.Namespace) -> int:
         for line in bad_record_lines(summary.bad):
             print(line, file=sys.stderr)
     print(f"{summary.line()} ({config.describe_store()})")
+    if args.attribute:
+        print("checked on arrival: " + (", ".join(f"{n} {v.replace('_', ' ')}" for v, n in sorted(verdicts.items())) or "none new"))
     if summary.failed or summary.conflicts:
         return 1
     return EXIT_SKIPPED if summary.bad else 0
@@ -358,6 +368,53 @@ def cmd_scan(args: argparse.Namespace) -> int:
     return 1 if summary.failed else 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+
+    if args.new_key or args.hash_key:
+        from attrib.service.auth import key_line, new_key
+
+        if args.new_key:
+            key = new_key()
+            print(f"attrib: new {args.new_key} key (give it to the client; the keys file keeps only its hash): {key}", file=sys.stderr)
+        else:
+            key = sys.stdin.readline().strip()
+            if not key:
+                raise InputError("no key on standard input", field="key")
+        print(key_line(key, args.new_key or args.hash_key, args.name))
+        return 0
+    try:
+        import uvicorn
+
+        from attrib.service.auth import is_loopback, load_keys
+        from attrib.service.settings import ServiceSettings
+    except ImportError as e:
+        raise InputError(f"attrib serve needs its extra ({e.name} is missing): pip install 'attrib[serve]'") from None
+    # The workers build their app from the environment (attrib.service.app.app_from_env).
+    for name, value in (
+        ("ATTRIB_ES_URL", args.es_url), ("ATTRIB_INDEX", args.index), ("ATTRIB_DB", args.db),
+        ("ATTRIB_API_KEYS_FILE", args.keys_file), ("ATTRIB_MAX_BODY", args.max_body),
+        ("ATTRIB_CHECK_THREADS", args.check_threads), ("ATTRIB_CHECK_QUEUE", args.check_queue),
+        ("ATTRIB_CHECK_TIMEOUT", args.check_timeout),
+    ):
+        if value is not None:
+            os.environ[name] = str(value)
+    config = Config.from_env()  # refuse a bad URL or index name here, not in every worker
+    settings = ServiceSettings.from_env(os.environ)
+    keys = load_keys(settings.keys_file) if settings.keys_file else {}
+    if not keys and not is_loopback(args.host):
+        raise InputError(
+            f"refusing to serve {args.host} without API keys: set ATTRIB_API_KEYS_FILE or --keys-file "
+            "(attrib serve --new-key write >> keys.txt makes one), or bind a loopback address"
+        )
+    who = f"{len(keys)} API key(s)" if keys else "no API keys: loopback clients only"
+    print(f"attrib: serving {config.describe_store()} on http://{args.host}:{args.port} ({who})", file=sys.stderr)
+    uvicorn.run(
+        "attrib.service.app:app_from_env", factory=True, host=args.host, port=args.port,
+        workers=args.workers, log_level=args.log_level, server_header=False,
+    )
+    return 0
+
+
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("check")
     group.add_argument("--candidates", type=int, default=10, help="how many retrieved articles to align (default: 10)")
@@ -449,6 +506,11 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("--encoding", default="utf-8", help="encoding of .txt, .json and .jsonl files (default: utf-8)")
     _field_argument(index)
     index.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes that fingerprint articles (default: one per core)")
+    index.add_argument(
+        "--attribute", action="store_true",
+        help="also check each new or changed article against those indexed before it, in input order, and store "
+        "the outcome on it (attribution.*, story_id; the original's copies_seen), for search and newsroom queries",
+    )
     index.set_defaults(func=cmd_index)
 
     check = sub.add_parser(
@@ -509,6 +571,37 @@ def build_parser() -> argparse.ArgumentParser:
     selection.add_argument("--until", metavar="ISO8601", help="only articles published before this time")
     _check_arguments(scan)
     scan.set_defaults(func=cmd_scan)
+
+    serve = sub.add_parser(
+        "serve",
+        parents=[store],
+        help="serve the HTTP API: check, index, search, attribution (needs attrib[serve])",
+        description=(
+            "Serve the JSON API (POST /v1/check, PUT /v1/articles/ID, POST /v1/articles/_bulk, GET /v1/search, "
+            "GET|DELETE /v1/articles/ID, /healthz, /readyz, /metrics, /openapi.json) over the same store as the "
+            "other commands. Without API keys only loopback clients are served, and a non-loopback --host is "
+            "refused. Keys live in a file ($ATTRIB_API_KEYS_FILE or --keys-file) as 'SHA256-HEX SCOPE [NAME]' "
+            "lines; scope read (check, search, get) or write (also index and delete); clients send them as "
+            "Authorization: Bearer KEY or X-API-Key: KEY."
+        ),
+        epilog=STORE_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=int, default=1, help="server processes (default: 1)")
+    serve.add_argument("--keys-file", metavar="FILE", help="API keys file (default: $ATTRIB_API_KEYS_FILE)")
+    serve.add_argument("--max-body", type=int, metavar="BYTES", help="largest request body (default: $ATTRIB_MAX_BODY or 6 MB)")
+    serve.add_argument("--check-threads", type=int, metavar="N", help="checks run at once per process (default: 2)")
+    serve.add_argument("--check-queue", type=int, metavar="N", help="checks that may wait before 429 Too Many Requests (default: 16)")
+    serve.add_argument("--check-timeout", type=float, metavar="SECONDS", help="how long a request waits for its check (default: 30)")
+    serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"), help="server log level")
+    keys = serve.add_argument_group("API keys (print a keys-file line and exit)")
+    make = keys.add_mutually_exclusive_group()
+    make.add_argument("--new-key", choices=("read", "write"), metavar="SCOPE", help="make a new key with this scope: the key on stderr, its line on stdout")
+    make.add_argument("--hash-key", choices=("read", "write"), metavar="SCOPE", help="the line for a key read from standard input")
+    keys.add_argument("--name", help="a name for the key, kept in its line")
+    serve.set_defaults(func=cmd_serve)
 
     return parser
 

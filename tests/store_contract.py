@@ -18,6 +18,7 @@ from attrib.documents import prepare
 from attrib.errors import ParameterMismatchError
 from attrib.indexing import index_articles
 from attrib.store import ArticleFilter, WritePolicy, WriteStatus
+from attrib.store.base import Attribution, SearchQuery
 
 BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc"
 T0 = datetime(2024, 10, 22, 9, 0, tzinfo=timezone.utc)
@@ -279,3 +280,118 @@ class StoreContract:
         fresh = make_store()
         assert fresh.count() == 0
         fresh.close()
+
+    # -- single articles, attribution and search ------------------------------------
+
+    def test_delete_removes_one_article_and_its_fingerprints(self, store):
+        articles = bbc_articles(4)
+        index_articles(store, articles)
+        gone = articles[1]
+        assert store.delete(gone.id) is True
+        assert store.delete(gone.id) is False
+        store.refresh()
+        assert store.count() == 3
+        assert store.get([gone.id]) == {}
+        assert gone.id not in [c.id for c in store.candidates(prepare(gone, store.params), limit=5)]
+        assert gone.id not in [h.matched_id for h in store.search(SearchQuery(fold=False, size=10)).hits]
+        assert index_articles(store, [gone]).indexed == 1  # and it can come back
+
+    def test_attribution_is_stored_with_the_article_and_copies_are_counted(self, store):
+        original, copy_a, copy_b, other = _story_articles()
+        index_articles(store, [original, copy_a, copy_b, other])
+        fresh = store.get_stored([original.id, other.id])
+        assert fresh[other.id].story_id == other.id and fresh[other.id].attribution is None
+        assert fresh[other.id].copies_seen == 0
+        when = datetime(2024, 11, 1, 12, 0, tzinfo=timezone.utc)
+        for copy in (copy_a, copy_b):
+            attribution = Attribution(
+                verdict="copied", story_id=original.id, original_id=original.id, original_outlet=original.outlet,
+                copied_share=0.8125, unattributed_quotes=1, checked_at=when,
+            )
+            assert store.set_attribution(copy.id, attribution) is True
+        assert store.set_attribution(original.id, Attribution(verdict="no_source", story_id=original.id, checked_at=when))
+        assert store.set_attribution("missing", Attribution(verdict="no_source", story_id="missing")) is False
+        assert store.recount_copies([original.id, other.id, "missing"]) == {original.id: 2, other.id: 0}
+        got = store.get_stored([original.id, copy_a.id])
+        assert got[original.id].copies_seen == 2 and got[original.id].story_id == original.id
+        assert got[original.id].attribution.verdict == "no_source"
+        stored = got[copy_a.id]
+        assert stored.story_id == original.id and stored.article.text == copy_a.text
+        assert stored.attribution == Attribution(
+            verdict="copied", story_id=original.id, original_id=original.id, original_outlet=original.outlet,
+            copied_share=0.8125, unattributed_quotes=1, checked_at=when,
+        )
+        store.delete(copy_b.id)
+        assert store.recount_copies([original.id]) == {original.id: 1}
+
+    def test_a_replaced_text_drops_its_attribution(self, store):
+        original, copy_a, _, _ = _story_articles()
+        index_articles(store, [original, copy_a])
+        store.set_attribution(copy_a.id, Attribution(verdict="copied", story_id=original.id, original_id=original.id))
+        corrected = Article(id=copy_a.id, text=copy_a.text + "\nCorrection: a paragraph was added.")
+        assert index_articles(store, [corrected], policy=WritePolicy.UPDATE).updated == 1
+        back = store.get_stored([copy_a.id])[copy_a.id]
+        assert (back.story_id, back.attribution) == (copy_a.id, None)
+
+    def test_search_matches_title_and_text_with_filters(self, store):
+        articles = bbc_articles(9)
+        articles[2] = Article(id="in-title", title="Zanzibar harbour reopens", text="The port opened again today after repairs.",
+                              outlet="outlet-0", published_at=T0 + timedelta(days=2))
+        articles[5] = Article(id="in-text", title="Shipping news", text="Ferries to Zanzibar run again, the operator said.",
+                              outlet="outlet-1", published_at=T0 + timedelta(days=3))
+        index_articles(store, articles)
+        found = store.search(SearchQuery(text="zanzibar"))
+        assert {h.matched_id for h in found.hits} == {"in-title", "in-text"} and found.total == 2
+        assert all(h.score is not None and h.score > 0 for h in found.hits)
+        assert any("Zanzibar" in (h.snippet or "") for h in found.hits)
+        assert [h.matched_id for h in store.search(SearchQuery(text="Zanzibar", outlet="outlet-1")).hits] == ["in-text"]
+        window = SearchQuery(text="zanzibar ferries", since=T0 + timedelta(days=2, hours=12))
+        assert [h.matched_id for h in store.search(window).hits] == ["in-text"]
+        assert [h.matched_id for h in store.search(SearchQuery(text="zanzibar", until=T0 + timedelta(days=3))).hits] == ["in-title"]
+        assert store.search(SearchQuery(text="quasicrystalline")).hits == []
+        assert store.search(SearchQuery(text="?! --")).hits == []
+        everything = store.search(SearchQuery(size=20))
+        assert everything.total == 9
+        assert [h.matched_id for h in everything.hits[:2]] == ["in-text", "in-title"]  # newest first without words
+
+    def test_search_folds_copies_under_their_original(self, store):
+        original, copy_a, copy_b, other = _story_articles()
+        unrelated = Article(id="unrelated", text="Lighthouse keepers gathered in Brest to discuss automation and the sea.",
+                            title="Keepers meet", outlet="Coast Weekly", published_at=T0 + timedelta(hours=5))
+        index_articles(store, [original, copy_a, copy_b, other, unrelated])
+        for copy in (copy_a, copy_b):
+            store.set_attribution(copy.id, Attribution(verdict="copied", story_id=original.id, original_id=original.id))
+        store.recount_copies([original.id])
+        store.refresh()
+        folded = store.search(SearchQuery(text="lighthouse"))
+        assert folded.total == 3 and len(folded.hits) == 3
+        by_id = {h.stored.article.id: h for h in folded.hits}
+        assert set(by_id) == {original.id, other.id, unrelated.id}
+        assert by_id[original.id].copies == 2 and by_id[other.id].copies == 0
+        assert store.search(SearchQuery(text="lighthouse", fold=False)).total == 5
+        originals = store.search(SearchQuery(text="lighthouse", originals_only=True, fold=False))
+        assert {h.matched_id for h in originals.hits} == {original.id, other.id, unrelated.id}
+        story = store.search(SearchQuery(story=original.id))
+        assert [h.matched_id for h in story.hits] == [original.id, copy_a.id, copy_b.id]  # oldest first
+        # A copy that matches alone still shows its story's original.
+        only_copy = store.search(SearchQuery(text="Kerbriant"))
+        assert [(h.stored.article.id, h.matched_id, h.copies) for h in only_copy.hits] == [(original.id, copy_b.id, 2)]
+        first, second = store.search(SearchQuery(size=2, page=1)), store.search(SearchQuery(size=2, page=2))
+        assert first.total == second.total == 3
+        assert len(first.hits) == 2 and len(second.hits) == 1
+        assert not {h.stored.story_id for h in first.hits} & {h.stored.story_id for h in second.hits}
+
+
+def _story_articles() -> list[Article]:
+    """An original, two later copies of it (the second with one added word) and another
+    story on the same subject."""
+    text = ("The old lighthouse at Pointe Saint-Mathieu will be restored next year, the regional council said on "
+            "Monday, after storms damaged its lantern room. \"We cannot let it fall into the sea,\" said Anne Morvan, "
+            "who chairs the heritage committee. Work is expected to take eighteen months.")
+    original = Article(id="story-original", text=text, title="Lighthouse to be restored", outlet="Brest Daily", published_at=T0)
+    copy_a = Article(id="story-copy-a", text=text, title="Lighthouse restoration", outlet="Copy Times", published_at=T0 + timedelta(hours=2))
+    copy_b = Article(id="story-copy-b", text=text.replace("Monday,", "Monday, in Kerbriant,"), title="Restoring the lighthouse",
+                     outlet="Echo News", published_at=T0 + timedelta(hours=3))
+    other = Article(id="story-other", text="A second lighthouse, on the island of Ouessant, will get new solar panels to power its beam.",
+                    title="Solar lighthouse", outlet="Island Post", published_at=T0 + timedelta(hours=1))
+    return [original, copy_a, copy_b, other]

@@ -171,6 +171,24 @@ class Store(Protocol):
 
     def close(self) -> None: ...
 
+    def delete(self, article_id: str) -> bool:
+        """Remove one article with its fingerprints and quotes; False when it was not stored."""
+
+    def get_stored(self, ids: Sequence[str]) -> dict[str, "StoredArticle"]:
+        """The stored articles with these ids, each with its story, attribution and copies count."""
+
+    def set_attribution(self, article_id: str, attribution: "Attribution") -> bool:
+        """Store what a check found (and the story it puts the article in) on the article;
+        False when it is not stored. Replacing the article's text drops it again."""
+
+    def recount_copies(self, story_ids: Collection[str]) -> dict[str, int]:
+        """Set ``copies_seen`` of each stored article of ``story_ids`` to the number of other
+        stored articles in its story, and return those counts (every write so far counts)."""
+
+    def search(self, query: "SearchQuery") -> "SearchPage":
+        """Full-text search over title and text, copies folded under their original (see
+        :class:`SearchQuery`)."""
+
 
 def unstorable(document: Document) -> str | None:
     """Why no store keeps ``document``, or None when it can be stored.
@@ -249,3 +267,112 @@ def query_pairs(document: Document) -> list[int]:
 def query_terms(document: Document) -> list[int]:
     """The query fingerprints sent to retrieval, at most :data:`MAX_QUERY_TERMS`."""
     return _spread(list(document.fingerprints), MAX_QUERY_TERMS)
+
+
+# -- attribution stored with each article, and search ------------------------------
+
+COPY_VERDICTS = frozenset({"copied", "licensed_reuse"})
+"""Verdicts that make an article a copy: it joins its original's story."""
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """What a check of an article found, as stored on its document (``attribution.*``).
+
+    ``story_id`` is the story the article belongs to: its original's story when it is a
+    copy (``verdict`` in :data:`COPY_VERDICTS`), else its own id. ``copied_share`` is the
+    share of the article's text its original covers (0 without one).
+    """
+
+    verdict: str
+    story_id: str
+    original_id: str | None = None
+    original_outlet: str | None = None
+    copied_share: float = 0.0
+    unattributed_quotes: int = 0
+    checked_at: datetime | None = None
+
+    def to_dict(self) -> dict:
+        """The ``attribution`` object of a document (``story_id`` lives beside it)."""
+        return {
+            "verdict": self.verdict,
+            "original_id": self.original_id,
+            "original_outlet": self.original_outlet,
+            "copied_share": round(self.copied_share, 4),
+            "unattributed_quotes": self.unattributed_quotes,
+            "checked_at": self.checked_at.isoformat() if self.checked_at else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, story_id: str) -> "Attribution":
+        return cls(
+            verdict=data["verdict"],
+            story_id=story_id,
+            original_id=data.get("original_id"),
+            original_outlet=data.get("original_outlet"),
+            copied_share=float(data.get("copied_share") or 0.0),
+            unattributed_quotes=int(data.get("unattributed_quotes") or 0),
+            checked_at=datetime.fromisoformat(data["checked_at"]) if data.get("checked_at") else None,
+        )
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    """A stored article with what attrib learnt about it."""
+
+    article: Article
+    story_id: str
+    """Its original's story when a check found it to be a copy, else its own id."""
+    attribution: Attribution | None = None
+    """None until the article is checked on arrival."""
+    copies_seen: int = 0
+    """How many other stored articles are in this article's story (its copies)."""
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    """A search: words matched over title (weighted twice) and text, as Elasticsearch's
+    ``match`` does (any word; ranked by BM25), or everything newest first when ``text``
+    is empty; filtered by outlet and a half-open publication window.
+
+    ``originals_only`` leaves copies out. ``fold`` gives one hit per story. ``story``
+    lists the articles of one story (unfolded, oldest first).
+    """
+
+    text: str | None = None
+    outlet: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    originals_only: bool = False
+    story: str | None = None
+    fold: bool = True
+    page: int = 1
+    size: int = 20
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.size
+
+    @property
+    def folded(self) -> bool:
+        return self.fold and self.story is None
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One result: an article, or when folded a story shown as its original (when stored)."""
+
+    stored: StoredArticle
+    matched_id: str
+    """The article that matched best (the shown one, or one of its copies)."""
+    score: float | None = None
+    snippet: str | None = None
+    copies: int = 0
+    """When folded: the copies in the story (the shown original's ``copies_seen``)."""
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    total: int
+    """Matching stories when folded, else matching articles."""
+    hits: list[SearchHit]

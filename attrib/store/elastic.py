@@ -30,7 +30,12 @@ from attrib.store.base import (
     MAX_QUERY_TERMS,
     PAIR_WEIGHT,
     ArticleFilter,
+    Attribution,
     Candidate,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    StoredArticle,
     WritePolicy,
     WriteResult,
     WriteStatus,
@@ -262,6 +267,7 @@ class ElasticsearchStore:
         if document.pairs:  # only in indexes made with pairs (older mappings lack the field)
             source["cp"] = " ".join(hash_term(h) for h in document.pairs)
         source["text_hash"] = document.text_hash
+        source["story_id"] = document.id  # its own story until a check finds it a copy
         source["simhash"] = document.simhash
         source["shingles"] = document.shingle_count
         source["quotes"] = [
@@ -287,6 +293,7 @@ class ElasticsearchStore:
     def write(self, documents: Iterable[Document], *, policy: WritePolicy = WritePolicy.KEEP) -> Iterator[WriteResult]:
         params = self.init()
         self._add_text_hash_field()
+        self._add_attribution_fields()
         self._counted = None
         chunk: list[Document] = []
         for document in documents:
@@ -554,6 +561,161 @@ class ElasticsearchStore:
                 evidence = score
             out.append(Candidate(id=hit["_id"], score=score, shared=None, band_match=None, evidence=evidence))
         return out
+
+    # -- single articles, attribution and search --------------------------------------
+
+    _ATTRIBUTION_FIELDS = ("story_id", "copies_seen", "attribution")
+
+    def _add_attribution_fields(self) -> None:
+        """Indexes made before attribution existed get its fields, and every article in
+        them its own ``story_id`` (a ``collapse`` on the field needs it on every document)."""
+        missing = [name for name in self._ATTRIBUTION_FIELDS if name not in self._fields]
+        if not missing:
+            return
+        spec = load_template("articles")["template"]["mappings"]["properties"]
+        self._call(self.client.indices.put_mapping, index=self.index, properties={n: spec[n] for n in missing})
+        if "story_id" in missing:
+            self._backfill_stories()
+        self._fields.update(missing)
+
+    def _backfill_stories(self) -> None:
+        """Give every article without a ``story_id`` its own, by partial updates (not
+        ``_update_by_query``, which needs the reindex module a bare server lacks)."""
+        from elasticsearch import ApiError, TransportError
+        from elasticsearch.helpers import bulk, scan
+
+        query = {"query": {"bool": {"must_not": {"exists": {"field": "story_id"}}}}}
+        try:
+            self.client.indices.refresh(index=self.index)
+            hits = scan(self.client, index=self.index, query=query, _source=False, size=1000)
+            actions = ({"_op_type": "update", "_index": self.index, "_id": h["_id"], "doc": {"story_id": h["_id"]}} for h in hits)
+            bulk(self.client, actions, chunk_size=1000, raise_on_error=False, refresh=True)
+        except (ApiError, TransportError) as e:
+            raise _translate(e, self.config) from e
+
+    def delete(self, article_id: str) -> bool:
+        self.init()
+        self._counted = None
+        response = self._call(self.client.options(ignore_status=404).delete, index=self.index, id=article_id)
+        return response.get("result") == "deleted"
+
+    def get_stored(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
+        self.init()
+        unique = list(dict.fromkeys(ids))
+        if not unique:
+            return {}
+        response = self._call(
+            self.client.mget, index=self.index, ids=unique, source_includes=[*_SOURCE_FIELDS, *self._ATTRIBUTION_FIELDS]
+        )
+        return {doc["_id"]: _stored(doc["_source"]) for doc in response["docs"] if doc.get("found")}
+
+    def set_attribution(self, article_id: str, attribution: Attribution) -> bool:
+        from elasticsearch import NotFoundError
+
+        self.init()
+        self._add_attribution_fields()
+        doc = {"story_id": attribution.story_id, "attribution": attribution.to_dict()}
+        try:
+            self.client.update(index=self.index, id=article_id, doc=doc, retry_on_conflict=5)
+        except NotFoundError:
+            return False
+        except Exception as e:  # noqa: BLE001 - translated
+            raise _translate(e, self.config) from e
+        return True
+
+    def recount_copies(self, story_ids: Collection[str]) -> dict[str, int]:
+        """Counts what is stored now: refreshes the index first."""
+        from elasticsearch import NotFoundError
+
+        self.init()
+        self._add_attribution_fields()
+        unique = list(dict.fromkeys(story_ids))
+        if not unique:
+            return {}
+        self.refresh()
+        response = self._call(
+            self.client.search, index=self.index, size=0,
+            query={"bool": {"filter": [{"terms": {"story_id": unique}}], "must_not": [{"ids": {"values": unique}}]}},
+            aggs={"stories": {"terms": {"field": "story_id", "size": len(unique)}}},
+        )
+        counts = {b["key"]: b["doc_count"] for b in response["aggregations"]["stories"]["buckets"]}
+        found: dict[str, int] = {}
+        for story_id in unique:
+            n = counts.get(story_id, 0)
+            try:
+                self.client.update(index=self.index, id=story_id, doc={"copies_seen": n}, retry_on_conflict=5)
+            except NotFoundError:
+                continue
+            except Exception as e:  # noqa: BLE001 - translated
+                raise _translate(e, self.config) from e
+            found[story_id] = n
+        return found
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        self.init()
+        self._add_attribution_fields()
+        must: list[dict[str, Any]] = []
+        if query.text is not None and query.text.strip():
+            must.append({"multi_match": {"query": query.text, "fields": ["title^2", "text"]}})
+        filters: list[dict[str, Any]] = []
+        if query.outlet is not None:
+            filters.append({"term": {"outlet": query.outlet}})
+        window = {}
+        if query.since is not None:
+            window["gte"] = query.since.isoformat()
+        if query.until is not None:
+            window["lt"] = query.until.isoformat()
+        if window:
+            filters.append({"range": {"published_at": window}})
+        if query.story is not None:
+            filters.append({"term": {"story_id": query.story}})
+        must_not = [{"exists": {"field": "attribution.original_id"}}] if query.originals_only else []
+        newest = {"published_at": {"order": "desc", "missing": "_last"}}
+        if query.story is not None:
+            sort: list[Any] = [{"published_at": {"order": "asc", "missing": "_last"}}, {"id": "asc"}]
+        elif must:
+            sort = ["_score", newest, {"id": "asc"}]
+        else:
+            sort = [newest, {"id": "asc"}]
+        body: dict[str, Any] = {
+            "query": {"bool": {"must": must or [{"match_all": {}}], "filter": filters, "must_not": must_not}},
+            "sort": sort,
+            "from": query.offset,
+            "size": query.size,
+            "track_total_hits": True,
+            "_source": {"includes": [*_SOURCE_FIELDS, *self._ATTRIBUTION_FIELDS]},
+        }
+        if must:
+            body["track_scores"] = True
+            body["highlight"] = {"fields": {"text": {"fragment_size": 160, "number_of_fragments": 1, "pre_tags": [""], "post_tags": [""]}}}
+        if query.folded:
+            body["collapse"] = {"field": "story_id"}
+            body["aggs"] = {"stories": {"cardinality": {"field": "story_id", "precision_threshold": 40000}}}
+        response = self._call(self.client.search, index=self.index, **body)
+        hits = response["hits"]["hits"]
+        total = response["aggregations"]["stories"]["value"] if query.folded else response["hits"]["total"]["value"]
+        originals: dict[str, StoredArticle] = {}
+        if query.folded:
+            wanted = [h["_source"]["story_id"] for h in hits if h["_source"].get("story_id", h["_id"]) != h["_id"]]
+            originals = self.get_stored(wanted)
+        out = []
+        for hit in hits:
+            matched = _stored(hit["_source"])
+            shown = originals.get(matched.story_id, matched) if query.folded else matched
+            fragments = (hit.get("highlight") or {}).get("text")
+            out.append(SearchHit(
+                stored=shown, matched_id=hit["_id"], score=None if hit.get("_score") is None else round(float(hit["_score"]), 4),
+                snippet=fragments[0] if fragments else None, copies=shown.copies_seen if query.folded else 0,
+            ))
+        return SearchPage(total=int(total), hits=out)
+
+
+def _stored(source: dict[str, Any]) -> StoredArticle:
+    article = _article(source)
+    story_id = source.get("story_id") or article.id
+    data = source.get("attribution")
+    attribution = Attribution.from_dict(data, story_id) if data and data.get("verdict") else None
+    return StoredArticle(article=article, story_id=story_id, attribution=attribution, copies_seen=int(source.get("copies_seen") or 0))
 
 
 def _write_result(article_id: str, ok: bool, detail: dict[str, Any]) -> WriteResult:

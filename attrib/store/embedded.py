@@ -9,9 +9,11 @@ thousand articles; a newsroom-scale archive belongs in Elasticsearch.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter, defaultdict
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Collection, Iterable, Iterator, Sequence
 
@@ -25,7 +27,12 @@ from attrib.store.base import (
     CONFLICT_ERROR,
     PAIR_WEIGHT,
     ArticleFilter,
+    Attribution,
     Candidate,
+    SearchHit,
+    SearchPage,
+    SearchQuery,
+    StoredArticle,
     WritePolicy,
     WriteResult,
     WriteStatus,
@@ -121,6 +128,7 @@ class EmbeddedStore:
                 conn.execute("PRAGMA journal_mode=WAL")
                 conn.execute("PRAGMA synchronous=NORMAL")
                 conn.executescript(_SCHEMA)
+                _add_attribution_columns(conn)
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"{self.path} is not an attrib store: {e}") from e
             self._conn = conn
@@ -318,6 +326,211 @@ class EmbeddedStore:
             key=lambda c: (-c.score, c.id),
         )
         return ranked[:limit]
+
+    # -- single articles, attribution and search --------------------------------------
+
+    def delete(self, article_id: str) -> bool:
+        self.init()
+        conn = self._connect()
+        with _write_transaction(conn):
+            row = conn.execute("SELECT doc FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return False
+            for table in ("postings", "bands", "pairs", "pair_lengths", "quotes", "quote_grams", "articles"):
+                conn.execute(f"DELETE FROM {table} WHERE doc = ?", row)
+        return True
+
+    def get_stored(self, ids: Sequence[str]) -> dict[str, StoredArticle]:
+        self.init()
+        unique = list(dict.fromkeys(ids))
+        sql = f"SELECT {_STORED_COLUMNS} FROM articles WHERE id IN ({{marks}})"
+        return {row[0]: _stored(row) for row in _select_in(self._connect(), sql, unique)}
+
+    def set_attribution(self, article_id: str, attribution: Attribution) -> bool:
+        self.init()
+        conn = self._connect()
+        a = attribution
+        with _write_transaction(conn):
+            cursor = conn.execute(
+                "UPDATE articles SET story_id=?, attr_verdict=?, attr_original_id=?, attr_original_outlet=?, "
+                "attr_copied_share=?, attr_unattributed_quotes=?, attr_checked_at=? WHERE id=?",
+                (a.story_id, a.verdict, a.original_id, a.original_outlet, round(a.copied_share, 4), a.unattributed_quotes,
+                 a.checked_at.isoformat() if a.checked_at else None, article_id),
+            )
+        return cursor.rowcount > 0
+
+    def recount_copies(self, story_ids: Collection[str]) -> dict[str, int]:
+        self.init()
+        conn = self._connect()
+        unique = list(dict.fromkeys(story_ids))
+        with _write_transaction(conn):
+            for start in range(0, len(unique), _SQL_VARS):
+                chunk = unique[start : start + _SQL_VARS]
+                conn.execute(
+                    "UPDATE articles SET copies_seen = (SELECT COUNT(*) FROM articles c WHERE c.story_id = articles.id "
+                    f"AND c.id != articles.id) WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+        return dict(_select_in(conn, "SELECT id, copies_seen FROM articles WHERE id IN ({marks})", unique))
+
+    def search(self, query: SearchQuery) -> SearchPage:
+        """Full-text search with SQLite FTS5, built over the stored titles and texts on the
+        first search (so a store nobody searches costs no full-text index) and kept in step
+        with every write after that by triggers."""
+        self.init()
+        conn = self._connect()
+        _ensure_fulltext(conn)
+        conn.create_function("attrib_time", 1, _epoch, deterministic=True)
+        clauses, args = [], []
+        source = "articles a"
+        rank = "NULL"
+        words = _fts_words(query.text)
+        if query.text is not None and query.text.strip():
+            if not words:
+                return SearchPage(0, [])
+            source = "articles_fts f JOIN articles a ON a.doc = f.rowid"
+            clauses.append("articles_fts MATCH ?")
+            args.append(words)
+            rank = "bm25(articles_fts, 2.0, 1.0)"
+        if query.outlet is not None:
+            clauses.append("a.outlet = ?")
+            args.append(query.outlet)
+        if query.since is not None:
+            clauses.append("attrib_time(a.published_at) >= ?")
+            args.append(query.since.timestamp())
+        if query.until is not None:
+            clauses.append("attrib_time(a.published_at) < ?")
+            args.append(query.until.timestamp())
+        if query.story is not None:
+            clauses.append("COALESCE(a.story_id, a.id) = ?")
+            args.append(query.story)
+        if query.originals_only:
+            clauses.append("a.attr_original_id IS NULL")
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = conn.execute(
+            f"SELECT a.doc, a.id, COALESCE(a.story_id, a.id), {rank}, attrib_time(a.published_at) FROM {source} {where}", args
+        ).fetchall()
+        if query.story is not None:
+            rows.sort(key=lambda r: (r[4] is None, r[4] or 0.0, r[1]))
+        elif rank != "NULL":
+            rows.sort(key=lambda r: (r[3], r[4] is None, -(r[4] or 0.0), r[1]))
+        else:
+            rows.sort(key=lambda r: (r[4] is None, -(r[4] or 0.0), r[1]))
+        if query.folded:
+            seen: set[str] = set()
+            rows = [r for r in rows if not (r[2] in seen or seen.add(r[2]))]
+        page = rows[query.offset : query.offset + query.size]
+        shown = [r[2] if query.folded else r[1] for r in page]
+        stored = self.get_stored([r[1] for r in page] + shown)
+        snippets = _snippets(conn, [r[0] for r in page], words) if rank != "NULL" else {}
+        hits = []
+        for row, shown_id in zip(page, shown):
+            article = stored.get(shown_id) or stored[row[1]]
+            hits.append(SearchHit(
+                stored=article, matched_id=row[1], score=None if row[3] is None else round(-row[3], 4),
+                snippet=snippets.get(row[0]), copies=article.copies_seen if query.folded else 0,
+            ))
+        return SearchPage(total=len(rows), hits=hits)
+
+
+_ATTRIBUTION_COLUMNS = (
+    ("story_id", "TEXT"),
+    ("copies_seen", "INTEGER NOT NULL DEFAULT 0"),
+    ("attr_verdict", "TEXT"),
+    ("attr_original_id", "TEXT"),
+    ("attr_original_outlet", "TEXT"),
+    ("attr_copied_share", "REAL"),
+    ("attr_unattributed_quotes", "INTEGER"),
+    ("attr_checked_at", "TEXT"),
+)
+_STORED_COLUMNS = "id, text, title, outlet, url, published_at, lang, " + ", ".join(c for c, _ in _ATTRIBUTION_COLUMNS)
+
+
+def _add_attribution_columns(conn: sqlite3.Connection) -> None:
+    """Add the attribution columns to a store made before they existed (and to a new one).
+
+    A store's ``story_id`` is NULL until a check sets it: the article is its own story.
+    Replacing an article's text drops its attribution, as Elasticsearch does when it
+    replaces the whole document.
+    """
+    have = {row[1] for row in conn.execute("PRAGMA table_info(articles)")}
+    for name, kind in _ATTRIBUTION_COLUMNS:
+        if name not in have:
+            try:
+                conn.execute(f"ALTER TABLE articles ADD COLUMN {name} {kind}")
+            except sqlite3.OperationalError as e:  # another process added it first
+                if "duplicate column" not in str(e):
+                    raise
+    reset = ", ".join(f"{name} = NULL" for name, _ in _ATTRIBUTION_COLUMNS if name != "copies_seen")
+    conn.executescript(f"""
+        CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+        CREATE TRIGGER IF NOT EXISTS articles_text_replaced AFTER UPDATE OF text ON articles BEGIN
+            UPDATE articles SET {reset}, copies_seen = 0 WHERE doc = new.doc;
+        END;
+    """)
+
+
+_FULLTEXT = """
+CREATE VIRTUAL TABLE IF NOT EXISTS articles_fts USING fts5(title, text, content='articles', content_rowid='doc',
+    tokenize='unicode61 remove_diacritics 0');
+CREATE TRIGGER IF NOT EXISTS articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.doc, new.title, new.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.doc, old.title, old.text);
+END;
+CREATE TRIGGER IF NOT EXISTS articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text) VALUES ('delete', old.doc, old.title, old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.doc, new.title, new.text);
+END;
+INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+"""
+
+
+def _ensure_fulltext(conn: sqlite3.Connection) -> None:
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'articles_fts'").fetchone():
+        return
+    # Two processes meeting here both build it; the second one's rebuild is only wasted work.
+    conn.executescript(f"BEGIN IMMEDIATE; {_FULLTEXT} COMMIT;")
+
+
+def _fts_words(text: str | None) -> str:
+    """The words of a search as an FTS5 query matching any of them (as ``match`` does),
+    each quoted so that no word is read as FTS5 syntax."""
+    words = re.findall(r"\w+", text or "")
+    return " OR ".join(f'"{w}"' for w in dict.fromkeys(w.lower() for w in words))
+
+
+def _snippets(conn: sqlite3.Connection, docs: list[int], words: str) -> dict[int, str]:
+    if not docs:
+        return {}
+    sql = (f"SELECT rowid, snippet(articles_fts, 1, '', '', '…', 24) FROM articles_fts "
+           f"WHERE articles_fts MATCH ? AND rowid IN ({','.join('?' * len(docs))})")
+    return dict(conn.execute(sql, (words, *docs)).fetchall())
+
+
+def _epoch(value: str | None) -> float | None:
+    """A stored publication time as seconds since the epoch (the start of a partial date)."""
+    if not value:
+        return None
+    try:
+        published = parse_datetime(value)
+    except Exception:  # noqa: BLE001 - a value no reader wrote: treated as undated
+        return None
+    return published.timestamp() if published is not None else None
+
+
+def _stored(row: tuple) -> StoredArticle:
+    article = _article(row[:7])
+    story_id, copies_seen, verdict, original_id, original_outlet, share, unattributed, checked_at = row[7:]
+    attribution = None
+    if verdict is not None:
+        attribution = Attribution(
+            verdict=verdict, story_id=story_id or article.id, original_id=original_id, original_outlet=original_outlet,
+            copied_share=share or 0.0, unattributed_quotes=unattributed or 0,
+            checked_at=datetime.fromisoformat(checked_at) if checked_at else None,
+        )
+    return StoredArticle(article=article, story_id=story_id or article.id, attribution=attribution, copies_seen=copies_seen or 0)
 
 
 def _pair_scores(conn: sqlite3.Connection, pairs: Sequence[int]) -> dict[int, float]:

@@ -140,3 +140,29 @@ class TestElasticsearchQuoteProvenance(QuoteProvenanceContract):
     def make_store(self, es_url, index_prefix):
         config = Config(es_url=es_url, index=index_prefix)
         return lambda params=None: ElasticsearchStore(config, params)
+
+
+def test_an_index_made_before_attribution_gets_its_fields_and_stories(es_client, es_url, index_prefix):
+    config = Config(es_url=es_url, index=index_prefix)
+    old = ElasticsearchStore(config)
+    template = old.template(FingerprintParams())
+    for name in ("story_id", "copies_seen", "attribution"):
+        del template["template"]["mappings"]["properties"][name]
+    es_client.indices.put_index_template(name=old.index, **template)
+    es_client.indices.create(index=old.index)
+    first, second, third = bbc_articles(3)
+    for article in (first, second):
+        source = old._source(prepare(article, FingerprintParams()))
+        del source["story_id"]
+        es_client.index(index=old.index, id=article.id, document=source, refresh=True)
+
+    from attrib.store.base import SearchQuery
+
+    store = ElasticsearchStore(config)
+    assert [r.status for r in store.write([prepare(third, store.params)])] == [WriteStatus.CREATED]
+    store.refresh()
+    properties = es_client.indices.get_mapping(index=old.index)[old.index]["mappings"]["properties"]
+    assert properties["story_id"] == {"type": "keyword"} and "verdict" in properties["attribution"]["properties"]
+    page = store.search(SearchQuery(size=10))
+    assert page.total == 3 and {h.stored.story_id for h in page.hits} == {first.id, second.id, third.id}
+    store.close()
