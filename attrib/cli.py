@@ -271,6 +271,7 @@ def _check_options(args: argparse.Namespace):
         align=AlignParams(fuzzy=not args.no_paraphrase),
         candidates=args.candidates,
         min_evidence=args.min_evidence,
+        rescue=args.rescue,
         min_coverage=args.min_coverage,
         allowlist=frozenset(args.allowlist or ()),
         quotes=not args.no_quotes,
@@ -422,6 +423,11 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         "--min-evidence", type=float, default=2.0, metavar="N",
         help="align only candidates sharing at least N fingerprints' worth of evidence, counted "
         "in fingerprints no other article has (default: 2; lower finds more topical look-alikes, slower)",
+    )
+    group.add_argument(
+        "--rescue", type=int, default=1, metavar="N",
+        help="when no candidate clears --min-evidence, align the best N anyway: a heavy rewrite or "
+        "summary shares too little exact wording to clear it (default: 1; 0 aligns none)",
     )
     group.add_argument(
         "--min-coverage", type=float, default=0.02,

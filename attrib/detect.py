@@ -41,7 +41,9 @@ class CheckOptions:
     and bands, not the content-word pairs that also rank candidates). One or two shared
     word 5-grams are what any two stories on one topic have ("the central bank said
     on"); aligning such candidates costs most of a scan's time and finds only topical
-    look-alikes. ``min_coverage``: the
+    look-alikes. When no candidate clears the floor, the best ``rescue`` candidates are
+    aligned all the same (a heavy rewrite shares too little exact wording to clear it).
+    ``min_coverage``: the
     fraction of the query a candidate's passages must cover to count as a source.
     ``allowlist``: outlets whose reuse is licensed (wires, syndication partners).
     ``quotes``: also judge the article's quotes. ``lineage``: the evidence that tells the
@@ -51,6 +53,7 @@ class CheckOptions:
     candidates: int = 10
     relative_score: float = 0.2
     min_evidence: float = 2.0
+    rescue: int = 1
     min_coverage: float = 0.02
     allowlist: frozenset[str] = frozenset()
     quotes: bool = True
@@ -64,6 +67,8 @@ class CheckOptions:
             raise InputError("relative_score must be between 0 and 1", field="relative_score")
         if not 0.0 <= self.min_evidence <= MAX_QUERY_TERMS:
             raise InputError(f"min_evidence must be between 0 and {MAX_QUERY_TERMS}", field="min_evidence")
+        if self.rescue < 0:
+            raise InputError("rescue must be 0 or more", field="rescue")
         if not 0.0 <= self.min_coverage <= 1.0:
             raise InputError("min_coverage must be between 0 and 1", field="min_coverage")
 
@@ -81,7 +86,11 @@ def retrieve(store: Store, document: Document, options: CheckOptions, stored: in
         return []
     floor = options.relative_score * ranked[0].score
     evidence_floor = options.min_evidence * idf(1, stored)
-    return [c for c in ranked if c.score >= floor and (c.score if c.evidence is None else c.evidence) >= evidence_floor]
+    kept = [c for c in ranked if c.score >= floor and (c.score if c.evidence is None else c.evidence) >= evidence_floor]
+    # A heavy rewrite or a summary shares little exact wording with its source, so its
+    # source may fall below the floor; when nothing clears it, the best candidates are
+    # aligned anyway and the aligner decides.
+    return kept or ranked[: options.rescue]
 
 
 def is_same_article(article: Article, stored: Article) -> bool:

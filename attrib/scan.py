@@ -158,6 +158,7 @@ def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> 
         "options": {
             "candidates": options.candidates,
             "min_evidence": options.min_evidence,
+            "rescue": options.rescue,
             "min_coverage": options.min_coverage,
             "copy_ratio": options.lineage.copy_ratio,
             "allowlist": sorted(options.allowlist),

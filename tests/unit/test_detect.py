@@ -100,15 +100,18 @@ def test_an_indexed_article_is_not_its_own_source(seed_store):
 
 def test_candidates_need_more_than_a_shared_phrase(seed_store):
     # The query shares one six-word phrase with the seed original: it is retrieved, but
-    # aligned only when the evidence floor is lowered.
+    # clears the evidence floor only when the floor is lowered. Rescued as the best
+    # candidate below the floor, it is aligned, and the aligner finds no passage in it.
     phrase = "injured in an overnight Israeli airstrike"
     article = Article(id="phrase", text=f"Doctors at the {phrase} said they were busy. The weather was mild and the markets were calm.")
     document = prepare(article, seed_store.params, quotes=False)
     assert any(c.id == "000_bab4808bdd29a8aa" for c in seed_store.candidates(document, limit=10))
     stored = seed_store.count()
-    assert retrieve(seed_store, document, CheckOptions(), stored) == []
-    loose = retrieve(seed_store, document, CheckOptions(min_evidence=0.5), stored)
+    assert retrieve(seed_store, document, CheckOptions(rescue=0), stored) == []
+    loose = retrieve(seed_store, document, CheckOptions(min_evidence=0.5, rescue=0), stored)
     assert [c.id for c in loose][:1] == ["000_bab4808bdd29a8aa"]
+    assert [c.id for c in retrieve(seed_store, document, CheckOptions(), stored)] == ["000_bab4808bdd29a8aa"]
+    assert check(article, seed_store).original is None
 
 
 def test_a_rewrite_clears_the_evidence_floor_by_far(seed_store):

@@ -151,3 +151,27 @@ def test_allowlisted_reuse_is_licensed():
     assert not _decide(query, wire)[0].licensed
     named, _ = _decide(query, wire, options=CheckOptions(allowlist=frozenset({"reuters"})))
     assert named.licensed
+
+
+def test_a_rewrite_below_the_evidence_floor_is_still_aligned_and_named(tmp_path):
+    from attrib.detect import check, retrieve
+    from attrib.documents import prepare
+    from attrib.indexing import index_articles
+    from attrib.store import EmbeddedStore
+
+    source = _article("source", BASE, outlet="Wire")
+    # every third word changed, so hardly a 5-gram survives: one phrase of the lead only
+    edited = _edit(BASE, 3, seed=11)
+    edited[0] = BASE[0][:6] + edited[0][6:]
+    rewrite = _article("rewrite", edited, outlet="Daily")
+    store = EmbeddedStore(tmp_path / "attrib.db")
+    try:
+        index_articles(store, [source, *(_article(f"other-{i}", _story(100 + i)) for i in range(5))])
+        params = store.init()
+        strict = CheckOptions(rescue=0)
+        assert retrieve(store, prepare(rewrite, params, quotes=False), strict, store.count()) == []
+        assert check(rewrite, store, strict).original is None
+        report = check(rewrite, store)
+        assert report.original is not None and report.original.article.id == "source"
+    finally:
+        store.close()
