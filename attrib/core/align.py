@@ -18,7 +18,11 @@ It works in three stages (docs/ALIGNMENT.md explains the parameters and the figu
    clustered with a gap tolerance in sentences, and each cluster is kept only when the
    passage it spans is itself similar enough (otherwise it is re-clustered with a
    smaller gap). A second clustering, compact in the query only, finds summaries: a
-   short query passage whose evidence is spread over the source.
+   short query passage whose evidence is spread over the source. Every sentence pair
+   is compared while that stays small (any news article against another); for long
+   texts (hundreds of thousands of characters on both sides) only the pairs sharing a
+   word are, rarest words first, within a budget of pairs proportional to the length,
+   so time and memory grow linearly instead of with the product of the lengths.
 
 The passages of stages 2 and 3 that overlap in both texts are merged (mostly
 word-for-word ones keep the bounds of their runs); then short and dissimilar ones and
@@ -501,6 +505,7 @@ class _Vectors:
         self.idf = np.log((n_units + 1) / (df + 0.5))  # smoothed: terms in every unit stay > 0
         self.q_ids = [np.asarray(ids, dtype=np.int64) for ids in q_ids]
         self.s_ids = [np.asarray(ids, dtype=np.int64) for ids in s_ids]
+        self.unpaired_words = 0  # shared words whose unit pairs were not compared
 
     def counts(self, ids: Iterable[np.ndarray]) -> np.ndarray:
         ids = [a for a in ids if a.size]
@@ -514,13 +519,21 @@ class _Vectors:
         return float(wa @ wb / (na * nb)) if na > 0 and nb > 0 else 0.0
 
     def seed_matrix(self, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
-        """Unit pairs (i, j) passing both seed thresholds, and their cosines."""
+        """Unit pairs (i, j) passing both seed thresholds, and their cosines, in row order.
+
+        Every pair is compared (dense matrices of the shared vocabulary) while those
+        matrices stay below :data:`_DENSE_CELLS`; beyond that, only the pairs of units
+        sharing a word below a budget of pairs are (:meth:`sparse_seeds`).
+        """
         q_vocab = set().union(*[set(a.tolist()) for a in self.q_ids]) if self.q_ids else set()
         s_vocab = set().union(*[set(a.tolist()) for a in self.s_ids]) if self.s_ids else set()
         shared = sorted(q_vocab & s_vocab)
         empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
         if not shared:
             return empty
+        n_q, n_s = len(self.q_ids), len(self.s_ids)
+        if (n_q + n_s) * len(shared) + n_q * n_s > _DENSE_CELLS:
+            return self.sparse_seeds(params)
         col = np.full(self.size, -1, dtype=np.int64)
         col[shared] = np.arange(len(shared))
 
@@ -550,6 +563,127 @@ class _Vectors:
         ok = (np.nan_to_num(cos) > params.seed_cosine) & (np.nan_to_num(dice) > params.seed_dice)
         seeds = np.argwhere(ok)
         return seeds, cos[ok]
+
+    def sparse_seeds(self, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`seed_matrix` for texts too long to compare every pair of units.
+
+        A pair of units that shares no word has a cosine of 0, so only pairs sharing a
+        word can be seeds. Shared words are taken rarest first (by the number of unit
+        pairs they make, units of the query times units of the source holding them)
+        while the pairs they make stay within a budget proportional to the number of
+        units (:data:`_PAIRS_PER_UNIT`, at most :data:`_MAX_PAIRS`); every pair of units
+        sharing one of those words is compared on all its words, exactly as the dense
+        path does. Pairs that share only words beyond the budget (the commonest ones:
+        "said", "year") are not compared; :attr:`unpaired_words` counts those words.
+        Time and memory grow with the budget, so linearly with the texts.
+        """
+        empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+        q, s = _Side(self.q_ids, self.idf), _Side(self.s_ids, self.idf)
+        cost = np.bincount(q.term, minlength=self.size) * np.bincount(s.term, minlength=self.size)
+        shared = np.flatnonzero(cost)
+        if not shared.size:
+            return empty
+        budget = min(_MAX_PAIRS, _PAIRS_PER_UNIT * (q.n + s.n))
+        order = shared[np.argsort(cost[shared], kind="stable")]
+        admitted = order[np.cumsum(cost[order]) <= budget]
+        self.unpaired_words = int(shared.size - admitted.size)
+        if not admitted.size:
+            return empty
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[admitted] = True
+        # every (query unit, source unit) holding the same admitted word
+        q_entries = np.flatnonzero(chosen[q.term])
+        q_entries = q_entries[np.argsort(q.term[q_entries], kind="stable")]
+        s_entries = np.flatnonzero(chosen[s.term])
+        s_entries = s_entries[np.argsort(s.term[s_entries], kind="stable")]
+        s_words = s.term[s_entries]
+        words = q.term[q_entries]
+        first = np.searchsorted(s_words, words, side="left")
+        many = np.searchsorted(s_words, words, side="right") - first
+        rows = np.repeat(q.unit[q_entries], many)
+        at = np.repeat(first - (np.cumsum(many) - many), many) + np.arange(int(many.sum()))
+        codes, _ = _distinct(rows * s.n + s.unit[s_entries[at]])
+        del rows, at
+        i, j = codes // s.n, codes % s.n
+        dots = np.zeros(codes.size)
+        common = np.zeros(codes.size, dtype=np.int64)
+        # expand the side with fewer words of each pair and look its words up in the other
+        from_q = q.length[i] <= s.length[j]
+        for mask, rows_, cols_, a, b in ((from_q, i, j, q, s), (~from_q, j, i, s, q)):
+            picked = np.flatnonzero(mask)
+            for part in _chunks(a.length[rows_[picked]], _CHUNK_ENTRIES):
+                k = picked[part]
+                dots[k], common[k] = _pair_overlap(rows_[k], cols_[k], a, b, self.size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos = dots / (q.norm[i] * s.norm[j])
+            dice = 2 * common / (q.length[i] + s.length[j])
+        ok = (np.nan_to_num(cos) > params.seed_cosine) & (np.nan_to_num(dice) > params.seed_dice)
+        return np.stack([i[ok], j[ok]], axis=1), cos[ok]
+
+
+_DENSE_CELLS = 1 << 24
+"""Cells (units times shared words, and unit pairs) up to which :meth:`_Vectors.seed_matrix`
+compares every pair of units in dense matrices: a few hundred MB at most. News articles
+and the PAN corpus stay far below; two long texts (100,000s of characters each) go over."""
+_PAIRS_PER_UNIT = 64
+"""Unit pairs compared per unit of the two texts beyond :data:`_DENSE_CELLS`."""
+_MAX_PAIRS = 6_000_000
+"""The most unit pairs compared (two texts of 5 million characters hold about 100,000 units)."""
+_CHUNK_ENTRIES = 1 << 21
+"""Words looked up at once when comparing unit pairs (bounds the temporary arrays)."""
+
+
+class _Side:
+    """The units of one text as flat arrays of distinct words, sorted by unit then word."""
+
+    def __init__(self, unit_ids: list[np.ndarray], idf: np.ndarray):
+        self.n = len(unit_ids)
+        size = idf.size
+        lengths = np.fromiter((a.size for a in unit_ids), dtype=np.int64, count=self.n)
+        flat = np.concatenate(unit_ids) if lengths.sum() else np.zeros(0, dtype=np.int64)
+        keys, counts = _distinct(np.repeat(np.arange(self.n), lengths) * size + flat)
+        self.key = keys  # unit * size + word, sorted
+        self.unit, self.term = keys // size, keys % size
+        self.weight = counts * idf[self.term]
+        self.length = np.bincount(self.unit, minlength=self.n)  # distinct words
+        self.start = np.cumsum(self.length) - self.length
+        self.norm = np.sqrt(np.bincount(self.unit, weights=self.weight ** 2, minlength=self.n))
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and how often each occurs (``np.unique(values,
+    return_counts=True)``, which is many times slower on millions of values in numpy 2)."""
+    ordered = np.sort(values)
+    first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[first], np.diff(np.append(first, ordered.size))
+
+
+def _chunks(lengths: np.ndarray, limit: int) -> Iterator[slice]:
+    """Consecutive slices of ``lengths`` summing to about ``limit`` (at least one item each)."""
+    ends = np.cumsum(lengths)
+    start = 0
+    while start < lengths.size:
+        base = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, base + limit, side="right")))
+        yield slice(start, stop)
+        start = stop
+
+
+def _pair_overlap(rows: np.ndarray, cols: np.ndarray, a: _Side, b: _Side, size: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """For unit pairs (``rows[k]`` of ``a``, ``cols[k]`` of ``b``): the dot product of their
+    tf-idf vectors and the number of words they share."""
+    lengths = a.length[rows]
+    total = int(lengths.sum())
+    pair = np.repeat(np.arange(rows.size), lengths)
+    entry = np.repeat(a.start[rows] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    key = np.repeat(cols, lengths) * size + a.term[entry]
+    at = np.searchsorted(b.key, key)
+    at[at == b.key.size] = 0
+    hit = b.key[at] == key
+    dots = np.bincount(pair[hit], weights=a.weight[entry[hit]] * b.weight[at[hit]],
+                       minlength=rows.size)
+    return dots, np.bincount(pair[hit], minlength=rows.size)
 
 
 class _Fuzzy:
