@@ -38,9 +38,10 @@ from __future__ import annotations
 import bisect
 import enum
 import heapq
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -216,11 +217,41 @@ class _Doc:
         return bisect.bisect_left(self.starts, start), bisect.bisect_right(self.ends, end)
 
 
-@lru_cache(maxsize=128)
+_CACHE_ENTRIES = 128
+_CACHE_CHARS = 12_000_000
+"""Prepared documents kept: at most this many, of at most this many characters in all
+(a prepared document takes about 30 bytes a character), so that a scan worker that met a
+few articles of millions of characters does not keep them all."""
+_cache: OrderedDict[tuple[str, AlignParams], _Doc] = OrderedDict()
+_cache_chars = 0
+_cache_lock = threading.Lock()
+
+
 def _prepare(text: str, params: AlignParams) -> _Doc:
-    """Tokens, sentences and stem bags of ``text``. Cached: a check aligns one query
-    against several candidates, and a scan meets the same sources again and again.
-    A prepared document is never changed after this function returns."""
+    """Tokens, sentences and stem bags of ``text``. Cached (least recently used first
+    out): a check aligns one query against several candidates, and a scan meets the same
+    sources again and again. A prepared document is never changed after this function
+    returns."""
+    global _cache_chars
+    key = (text, params)
+    with _cache_lock:
+        doc = _cache.get(key)
+        if doc is not None:
+            _cache.move_to_end(key)
+            return doc
+    doc = _prepare_uncached(text, params)
+    if len(text) <= _CACHE_CHARS:
+        with _cache_lock:
+            if key not in _cache:
+                _cache[key] = doc
+                _cache_chars += len(text)
+            while len(_cache) > _CACHE_ENTRIES or _cache_chars > _CACHE_CHARS:
+                (old, _), _ = _cache.popitem(last=False)
+                _cache_chars -= len(old)
+    return doc
+
+
+def _prepare_uncached(text: str, params: AlignParams) -> _Doc:
     words, starts, ends = token_columns(text)
     doc = _Doc(text, starts, ends, words)
     doc.sents = sorted(sentences(text))
