@@ -7,12 +7,14 @@ Each stage is a function of its own (:func:`retrieve`, :func:`align_candidates`,
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 from typing import Collection, Iterable, Sequence
 
 from attrib.article import Article
 from attrib.core.align import AlignParams, Passage, align, coverage
+from attrib.core.align import align_noted
 from attrib.core.outlets import OutletMatcher
 from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, judge_quote, quote_similarity
 from attrib.documents import Document, prepare, quote_grams
@@ -85,7 +87,9 @@ def align_candidates(article: Article, sources: Iterable[tuple[Candidate, Articl
     """Align the article against each candidate; keep those whose passages cover enough of it."""
     matches: list[SourceMatch] = []
     for candidate, source in sources:
-        passages = align(article.text, source.text, options.align)
+        passages, notes = align_noted(article.text, source.text, options.align)
+        for note in notes:
+            _log.warning("attrib: %s against %s: %s", article.id, source.id, note)
         if not passages:
             continue
         query_cov = coverage(passages, len(article.text), "query")
@@ -193,6 +197,8 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
 
 
 # -- the pipeline -------------------------------------------------------------------
+
+_log = logging.getLogger("attrib")
 
 
 def check(article: Article, store: Store, options: CheckOptions = CheckOptions()) -> Report:

@@ -53,7 +53,7 @@ from attrib.core.terms import content_stem as _stem
 from attrib.core.terms import stopwords
 from attrib.errors import InputError
 
-__all__ = ["AlignParams", "Passage", "PassageKind", "align", "coverage", "stopwords"]
+__all__ = ["AlignParams", "Passage", "PassageKind", "align", "align_noted", "coverage", "stopwords"]
 
 
 class PassageKind(str, enum.Enum):
@@ -536,6 +536,7 @@ class _Vectors:
         self.idf = np.log((n_units + 1) / (df + 0.5))  # smoothed: terms in every unit stay > 0
         self.q_ids = [np.asarray(ids, dtype=np.int64) for ids in q_ids]
         self.s_ids = [np.asarray(ids, dtype=np.int64) for ids in s_ids]
+        self.shared_words = 0  # words of both texts (set by sparse_seeds)
         self.unpaired_words = 0  # shared words whose unit pairs were not compared
 
     def counts(self, ids: Iterable[np.ndarray]) -> np.ndarray:
@@ -617,6 +618,7 @@ class _Vectors:
         budget = min(_MAX_PAIRS, _PAIRS_PER_UNIT * (q.n + s.n))
         order = shared[np.argsort(cost[shared], kind="stable")]
         admitted = order[np.cumsum(cost[order]) <= budget]
+        self.shared_words = int(shared.size)
         self.unpaired_words = int(shared.size - admitted.size)
         if not admitted.size:
             return empty
@@ -965,15 +967,29 @@ def align(query: str, source: str, params: AlignParams = AlignParams()) -> list[
     ``source``; whitespace and case differences (PAN's inserted line breaks, curly
     quotes) do not break a match because comparison happens on normalised tokens.
     """
+    return align_noted(query, source, params)[0]
+
+
+def align_noted(query: str, source: str, params: AlignParams = AlignParams()
+                ) -> tuple[list[Passage], tuple[str, ...]]:
+    """:func:`align`, and notes on what it left out.
+
+    A note says in one line, for a reader, that the search was narrowed: for two long
+    texts the paraphrase stage compares only the sentence pairs that share one of their
+    rarer words (see :meth:`_Vectors.sparse_seeds`). Word-for-word passages are never
+    narrowed. No notes for texts of news-article length.
+    """
     if not isinstance(params, AlignParams):
         raise InputError("params must be an AlignParams", field="params")
-    return [
+    notes: list[str] = []
+    passages = [
         Passage(f.cand.q0, f.cand.q1, f.cand.s0, f.cand.s1, f.kind, round(f.similarity, 6))
-        for f in _align(query, source, params)
+        for f in _align(query, source, params, notes)
     ]
+    return passages, tuple(notes)
 
 
-def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
+def _align(query: str, source: str, params: AlignParams, notes: list[str]) -> list[_Final]:
     q = _prepare(query, params)
     s = _prepare(source, params)
     if not q.n or not s.n:
@@ -985,6 +1001,11 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
     if params.fuzzy and q.units and s.units:
         vec = _Vectors(q, s)
         fuzzy = _Fuzzy(q, s, vec, params)
+        if vec.unpaired_words:
+            notes.append(
+                f"texts of {len(query):,} and {len(source):,} characters: paraphrases were "
+                f"sought only between sentences sharing a rarer word ({vec.unpaired_words:,} "
+                f"of {vec.shared_words:,} shared words too common to pair sentences on)")
         normal = _merge_overlapping(cands + fuzzy.normal())
         normal = _prefer_exact(q, normal, index, params.exact_trust)
         cands = _with_summaries(normal, fuzzy.summaries(), params)
