@@ -200,6 +200,12 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
 
 _log = logging.getLogger("attrib")
 
+QUOTE_PAIR_CHARS = 20_000_000_000
+"""The most article characters times source characters whose quotes :func:`check` compares
+one with another: the quotes of a million-character article and of a million-character
+source (about 1,300 each) make 1.7 million pairs, a minute or more. Past it, the
+article's quotes are looked up in the index only."""
+
 
 def check(article: Article, store: Store, options: CheckOptions = CheckOptions()) -> Report:
     """Check ``article`` against ``store``: its likely original, copied passages and quotes."""
@@ -227,7 +233,12 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
     outlets = OutletMatcher.default().with_names(a for a in (article.outlet, *(m.article.outlet for m in matches)) if a)
     original, matches = choose_original(article, matches, options, outlets)
     lap("originality")
-    findings = judge_quotes(article, store, [m for m in matches if m.relation is not Relation.LATER], outlets) if options.quotes else []
+    quoted = [m for m in matches if m.relation is not Relation.LATER]
+    if options.quotes and len(article.text) * sum(len(m.article.text) for m in quoted) > QUOTE_PAIR_CHARS:
+        _log.warning("attrib: %s: quotes judged against the index only: the article and its sources are too long "
+                     "to compare each quote of one with each quote of the others", article.id)
+        quoted = []
+    findings = judge_quotes(article, store, quoted, outlets) if options.quotes else []
     lap("quotes")
     if original is None:
         verdict = Verdict.NO_SOURCE
