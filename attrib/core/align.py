@@ -439,74 +439,81 @@ def _chains(runs: list[_Box], gap: int, slack: int) -> list[list[_Box]]:
 
     Runs more than ``gap`` words (in the query) past every earlier run can neither
     follow nor overlap anything before them, so the runs fall into independent groups
-    along the query; each group is chained on its own and the groups' chains are merged
-    heaviest first (ties: earlier in the query), which is the order picking over all
-    runs at once gives. A long text with many separate passages then costs the sum of
-    its groups, not their product.
+    along the query, and so do the runs left on either side of a chain once it is taken.
+    Each group is chained on its own and only the group a chain came from is regrouped
+    and chained again; chains come out heaviest first, ties to the one earlier in the
+    query, which is the order picking over all runs at once gives. A long text with many
+    passages then costs about the sum of its groups, not their product.
     """
     todo = sorted(runs, key=lambda r: (r.q0, r.s0))
-    groups: list[list[_Box]] = []
-    reach = 0
-    for r in todo:
-        if not groups or r.q0 - reach > gap:
-            groups.append([])
-            reach = r.q1
-        groups[-1].append(r)
-        reach = max(reach, r.q1)
-    streams = [_group_chains(group, gap, slack) for group in groups]
-    heap: list[tuple[float, int, list[_Box]]] = []
-    for g, stream in enumerate(streams):
-        first = next(stream, None)
-        if first is not None:
-            heap.append((-first[0], g, first[1]))
-    heapq.heapify(heap)
+    heap: list[tuple[float, int, list[_Box], list[tuple[int, _Box]]]] = []
+
+    def push(group: list[tuple[int, _Box]]) -> None:
+        weight, chain = _best_chain([r for _, r in group], gap, slack)
+        heapq.heappush(heap, (-weight, group[0][0], chain, group))
+
+    for group in _groups(list(enumerate(todo)), gap):
+        push(group)
     chains = []
     while heap:
-        _, g, chain = heapq.heappop(heap)
+        _, _, chain, group = heapq.heappop(heap)
         chains.append(chain)
-        following = next(streams[g], None)
-        if following is not None:
-            heapq.heappush(heap, (-following[0], g, following[1]))
+        q0, q1 = chain[0].q0, chain[-1].q1
+        for rest in _groups([(i, r) for i, r in group if r.q1 <= q0 or r.q0 >= q1], gap):
+            push(rest)
     return chains
 
 
-def _group_chains(todo: list[_Box], gap: int, slack: int) -> Iterator[tuple[float, list[_Box]]]:
-    """The chains of one group of runs (sorted by ``(q0, s0)``), heaviest first, with
-    their weights."""
-    while todo:
-        n = len(todo)
-        best = [r.weight for r in todo]
-        back = [-1] * n
-        if n > 1:
-            # a predecessor p of r ends where r may follow it: r.q0 - gap <= p.q1 <= r.q0 + slack
-            by_end = sorted(range(n), key=lambda j: todo[j].q1)
-            ends = [todo[j].q1 for j in by_end]
-            for i, r in enumerate(todo):
-                lo = bisect.bisect_left(ends, r.q0 - gap)
-                hi = bisect.bisect_right(ends, r.q0 + slack)
-                if lo == hi:
+def _groups(runs: list[tuple[int, _Box]], gap: int) -> list[list[tuple[int, _Box]]]:
+    """Runs (in ``(q0, s0)`` order, with their places in that order) cut where a run
+    starts more than ``gap`` words after every run before it ends."""
+    groups: list[list[tuple[int, _Box]]] = []
+    reach = 0
+    for item in runs:
+        r = item[1]
+        if not groups or r.q0 - reach > gap:
+            groups.append([])
+            reach = r.q1
+        groups[-1].append(item)
+        reach = max(reach, r.q1)
+    return groups
+
+
+def _best_chain(todo: list[_Box], gap: int, slack: int) -> tuple[float, list[_Box]]:
+    """The heaviest chain of runs sorted by ``(q0, s0)``, and its weight; of equally heavy
+    chains, the one ending at the earliest run, and of equally good predecessors of a run,
+    the earliest."""
+    n = len(todo)
+    best = [r.weight for r in todo]
+    back = [-1] * n
+    if n > 1:
+        # a predecessor p of r ends where r may follow it: r.q0 - gap <= p.q1 <= r.q0 + slack
+        by_end = sorted(range(n), key=lambda j: todo[j].q1)
+        ends = [todo[j].q1 for j in by_end]
+        for i, r in enumerate(todo):
+            lo = bisect.bisect_left(ends, r.q0 - gap)
+            hi = bisect.bisect_right(ends, r.q0 + slack)
+            for j in by_end[lo:hi]:
+                if j >= i:
                     continue
-                for j in sorted(j for j in by_end[lo:hi] if j < i):
-                    p = todo[j]
-                    dq, ds = r.q0 - p.q1, r.s0 - p.s1
-                    if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
-                        # words matched minus half the words skipped: a gapless copy
-                        # beats a gappy one of about the same length, while obfuscated
-                        # copies (many short gaps) still chain
-                        score = best[j] + r.weight - max(dq, ds, 0) / 2
-                        if score > best[i]:
-                            best[i] = score
-                            back[i] = j
-        i = max(range(n), key=best.__getitem__)
-        weight = best[i]
-        chain = []
-        while i >= 0:
-            chain.append(todo[i])
-            i = back[i]
-        chain.reverse()
-        yield weight, chain
-        q0, q1 = chain[0].q0, chain[-1].q1
-        todo = [r for r in todo if r.q1 <= q0 or r.q0 >= q1]
+                p = todo[j]
+                dq, ds = r.q0 - p.q1, r.s0 - p.s1
+                if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
+                    # words matched minus half the words skipped: a gapless copy beats a
+                    # gappy one of about the same length, while obfuscated copies (many
+                    # short gaps) still chain
+                    score = best[j] + r.weight - max(dq, ds, 0) / 2
+                    if score > best[i] or (score == best[i] and 0 <= back[i] and j < back[i]):
+                        best[i] = score
+                        back[i] = j
+    i = max(range(n), key=best.__getitem__)
+    weight = best[i]
+    chain = []
+    while i >= 0:
+        chain.append(todo[i])
+        i = back[i]
+    chain.reverse()
+    return weight, chain
 
 
 def _exact_passages(q: _Doc, s: _Doc, runs: list[_Box], params: AlignParams) -> list[_Cand]:
