@@ -545,14 +545,28 @@ class _Vectors:
         self.s_ids = [np.asarray(ids, dtype=np.int64) for ids in s_ids]
         self.shared_words = 0  # words of both texts (set by sparse_seeds)
         self.unpaired_words = 0  # shared words whose unit pairs were not compared
+        # Long texts (the sparse seed path) have large vocabularies and many clusters:
+        # their term counts are kept as (words, counts) instead of vocabulary-long arrays.
+        self.sparse = False
 
-    def counts(self, ids: Iterable[np.ndarray]) -> np.ndarray:
+    def counts(self, ids: Iterable[np.ndarray]) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         ids = [a for a in ids if a.size]
+        if self.sparse:
+            return _distinct(np.concatenate(ids)) if ids else (np.zeros(0, np.int64), np.zeros(0, np.int64))
         if not ids:
             return np.zeros(self.size)
         return np.bincount(np.concatenate(ids), minlength=self.size).astype(np.float64)
 
-    def cosine(self, a: np.ndarray, b: np.ndarray) -> float:
+    def cosine(self, a, b) -> float:
+        """Cosine of two :meth:`counts` weighted by idf."""
+        if self.sparse:
+            (ta, ca), (tb, cb) = a, b
+            wa, wb = ca * self.idf[ta], cb * self.idf[tb]
+            na, nb = np.sqrt(wa @ wa), np.sqrt(wb @ wb)
+            if not (na > 0 and nb > 0):
+                return 0.0
+            _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+            return float(wa[ia] @ wb[ib] / (na * nb))
         wa, wb = a * self.idf, b * self.idf
         na, nb = np.linalg.norm(wa), np.linalg.norm(wb)
         return float(wa @ wb / (na * nb)) if na > 0 and nb > 0 else 0.0
@@ -572,6 +586,7 @@ class _Vectors:
             return empty
         n_q, n_s = len(self.q_ids), len(self.s_ids)
         if (n_q + n_s) * len(shared) + n_q * n_s > _DENSE_CELLS:
+            self.sparse = True
             return self.sparse_seeds(params)
         col = np.full(self.size, -1, dtype=np.int64)
         col[shared] = np.arange(len(shared))
