@@ -356,54 +356,87 @@ def _hull(group: Sequence[_Box]) -> _Box:
 
 
 def _runs(q: _Doc, s: _Doc, params: AlignParams) -> list[_Box]:
-    """Maximal runs of shared k-word shingles, as token ranges in both texts."""
+    """Maximal runs of shared k-word shingles, as token ranges in both texts.
+
+    Every occurrence of a shingle in the query is paired with every occurrence in the
+    source, unless the shingle occurs more than ``max_seed_repeats`` times in either: a
+    frequent shingle (chrome, a refrain) is paired only along the (at most
+    :data:`_MAX_DIAGONALS`) diagonals the other pairs found most often, so that a copy
+    runs on through repetitive stretches; with no other pair, its occurrences pair in
+    order. Pairs whose words differ (a hash collision) are dropped, and consecutive
+    pairs on one diagonal make a run. All in numpy: linear in the two texts.
+    """
     k = params.seed_k
     if q.n < k or s.n < k:
         return []
-    q_hash = shingle_hash_array(q.words, k, params.shingle_seed).tolist()
-    s_hash = shingle_hash_array(s.words, k, params.shingle_seed).tolist()
-    where: dict[int, list[int]] = {}
-    for j, h in enumerate(s_hash):
-        where.setdefault(h, []).append(j)
-    q_where: dict[int, list[int]] = {}
-    for i, h in enumerate(q_hash):
-        if h in where:
-            q_where.setdefault(h, []).append(i)
+    q_hash = shingle_hash_array(q.words, k, params.shingle_seed)
+    s_hash = shingle_hash_array(s.words, k, params.shingle_seed)
+    n_q, n_s = q_hash.size, s_hash.size
+    s_order = np.argsort(s_hash, kind="stable")  # by hash, then position
+    s_sorted = s_hash[s_order]
+    s_lo = np.searchsorted(s_sorted, q_hash, side="left")
+    s_count = np.searchsorted(s_sorted, q_hash, side="right") - s_lo
+    q_order = np.argsort(q_hash, kind="stable")
+    q_sorted = q_hash[q_order]
+    q_lo = np.searchsorted(q_sorted, q_hash, side="left")
+    q_count = np.searchsorted(q_sorted, q_hash, side="right") - q_lo
     limit = params.max_seed_repeats
-    pairs = []
-    frequent = []
-    for h, q_hits in q_where.items():
-        s_hits = where[h]
-        if len(q_hits) <= limit and len(s_hits) <= limit:
-            pairs.extend((j - i, i) for i in q_hits for j in s_hits)
+    shared = s_count > 0
+    plain = shared & (q_count <= limit) & (s_count <= limit)
+    rows = np.flatnonzero(plain)
+    many = s_count[rows]
+    i = np.repeat(rows, many)
+    j = s_order[np.repeat(s_lo[rows] - (np.cumsum(many) - many), many) + np.arange(int(many.sum()))]
+    diag = j - i
+    frequent = np.flatnonzero(shared & ~plain)
+    if frequent.size:
+        if diag.size:
+            # Along the diagonals met most often; ties go to the diagonal met first when
+            # the pairs are listed shingle by shingle (in order of the shingle's first
+            # place in the query), then by place in the query and in the source.
+            first = q_order[q_lo[i]]
+            listed = np.empty(diag.size, dtype=np.int64)
+            listed[np.lexsort((j, i, first))] = np.arange(diag.size)
+            by_diag = np.argsort(diag, kind="stable")
+            d_sorted = diag[by_diag]
+            starts = np.flatnonzero(np.concatenate(([True], d_sorted[1:] != d_sorted[:-1])))
+            counts = np.diff(np.append(starts, d_sorted.size))
+            met = np.minimum.reduceat(listed[by_diag], starts)
+            chosen = d_sorted[starts][np.lexsort((met, -counts))][:_MAX_DIAGONALS]
+            extra_i, extra_d = [], []
+            for d in chosen.tolist():
+                to = frequent + d
+                ok = (to >= 0) & (to < n_s)
+                ok[ok] = s_hash[to[ok]] == q_hash[frequent[ok]]
+                extra_i.append(frequent[ok])
+                extra_d.append(np.full(int(ok.sum()), d, dtype=np.int64))
+            i = np.concatenate([i, *extra_i])
+            diag = np.concatenate([diag, *extra_d])
         else:
-            frequent.append((q_hits, s_hits))
-    if frequent:
-        # A frequent shingle (chrome, a refrain) is not paired all with all: only
-        # along the diagonals the other seeds found, so that a copy runs on through
-        # repetitive stretches; with no other seed, its occurrences pair in order.
-        counts: dict[int, int] = {}
-        for d, _ in pairs:
-            counts[d] = counts.get(d, 0) + 1
-        diagonals = sorted(counts, key=counts.__getitem__, reverse=True)[:_MAX_DIAGONALS]
-        for q_hits, s_hits in frequent:
-            if diagonals:
-                s_set = set(s_hits)
-                pairs.extend((d, i) for i in q_hits for d in diagonals if i + d in s_set)
-            else:
-                pairs.extend((j - i, i) for i, j in zip(q_hits, s_hits))
-    # no trust in hash collisions
-    pairs = sorted({(d, i) for d, i in pairs if q.words[i:i + k] == s.words[i + d:i + d + k]})
-    runs: list[_Box] = []
-    for diag, i in pairs:
-        last = runs[-1] if runs else None
-        if last is not None and last.s0 - last.q0 == diag and i == last.q1 - k + 1:
-            last.q1 += 1
-            last.s1 += 1
-        else:
-            runs.append(_Box(i, i + k, i + diag, i + diag + k))
-    for r in runs:
-        r.weight = r.q1 - r.q0
+            # no other pair: the n-th occurrence in the query with the n-th in the source
+            rank = np.empty(n_q, dtype=np.int64)
+            rank[q_order] = np.arange(n_q)
+            nth = rank[frequent] - q_lo[frequent]
+            ok = nth < s_count[frequent]
+            i = frequent[ok]
+            diag = s_order[s_lo[i] + nth[ok]] - i
+    if not i.size:
+        return []
+    # no trust in hash collisions: the k words must be the same
+    vocab: dict[str, int] = {}
+    q_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in q.words), dtype=np.int64, count=q.n)
+    s_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in s.words), dtype=np.int64, count=s.n)
+    same = np.ones(i.size, dtype=bool)
+    for t in range(k):
+        same &= q_ids[i + t] == s_ids[i + diag + t]
+    codes, _ = _distinct(((diag[same] + n_q) * n_q + i[same]))  # by diagonal, then query place
+    diag, i = codes // n_q - n_q, codes % n_q
+    # consecutive places on one diagonal make one run
+    starts = np.flatnonzero(np.concatenate(([True], (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1))))
+    ends = np.append(starts[1:], i.size) - 1
+    runs = []
+    for a, b, d in zip(i[starts].tolist(), i[ends].tolist(), diag[starts].tolist()):
+        runs.append(_Box(a, b + k, a + d, b + d + k, b + k - a))
     return runs
 
 
