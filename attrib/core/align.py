@@ -717,7 +717,7 @@ _PAIRS_PER_UNIT = 64
 """Unit pairs compared per unit of the two texts beyond :data:`_DENSE_CELLS`."""
 _MAX_PAIRS = 6_000_000
 """The most unit pairs compared (two texts of 5 million characters hold about 100,000 units)."""
-_CHUNK_ENTRIES = 1 << 21
+_CHUNK_ENTRIES = 1 << 19
 """Words looked up at once when comparing unit pairs (bounds the temporary arrays)."""
 
 
