@@ -7,6 +7,7 @@ Each stage is a function of its own (:func:`retrieve`, :func:`align_candidates`,
 
 from __future__ import annotations
 
+import logging
 import time
 from datetime import datetime, timezone
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from attrib.article import Article
 import numpy as np
 
 from attrib.core import dates
-from attrib.core.align import AlignParams, align, coverage
+from attrib.core.align import AlignParams, align, align_noted, coverage
 from attrib.core.normalise import token_columns
 from attrib.core.lineage import LineageParams, QueryWords, copy_group, dominator, wording
 from attrib.core.outlets import OutletMatcher
@@ -107,7 +108,9 @@ def align_candidates(article: Article, sources: Iterable[tuple[Candidate, Articl
     """Align the article against each candidate; keep those whose passages cover enough of it."""
     matches: list[SourceMatch] = []
     for candidate, source in sources:
-        passages = align(article.text, source.text, options.align)
+        passages, notes = align_noted(article.text, source.text, options.align)
+        for note in notes:
+            _log.warning("attrib: %s against %s: %s", article.id, source.id, note)
         if not passages:
             continue
         query_cov = coverage(passages, len(article.text), "query")
@@ -282,6 +285,14 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
 
 # -- the pipeline -------------------------------------------------------------------
 
+_log = logging.getLogger("attrib")
+
+QUOTE_PAIR_CHARS = 20_000_000_000
+"""The most article characters times source characters whose quotes :func:`check` compares
+one with another: the quotes of a million-character article and of a million-character
+source (about 1,300 each) make 1.7 million pairs, a minute or more. Past it, the
+article's quotes are looked up in the index only."""
+
 
 def check(article: Article, store: Store, options: CheckOptions = CheckOptions()) -> Report:
     """Check ``article`` against ``store``: its likely original, copied passages and quotes."""
@@ -316,7 +327,12 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
     outlets = OutletMatcher.default().with_names(a for a in (article.outlet, *(m.article.outlet for m in matches)) if a)
     original, matches = choose_original(article, matches, options, outlets, as_of)
     lap("originality")
-    findings = judge_quotes(article, store, [m for m in matches if m.relation is not Relation.LATER], outlets, as_of) if options.quotes else []
+    quoted = [m for m in matches if m.relation is not Relation.LATER]
+    if options.quotes and len(article.text) * sum(len(m.article.text) for m in quoted) > QUOTE_PAIR_CHARS:
+        _log.warning("attrib: %s: quotes judged against the index only: the article and its sources are too long "
+                     "to compare each quote of one with each quote of the others", article.id)
+        quoted = []
+    findings = judge_quotes(article, store, quoted, outlets, as_of) if options.quotes else []
     lap("quotes")
     if original is None:
         verdict = Verdict.NO_SOURCE

@@ -30,6 +30,7 @@ import csv
 import html
 import io
 import json
+import logging
 import multiprocessing
 import os
 import re
@@ -188,11 +189,98 @@ def _check_manifest(folder: Path, manifest: dict[str, Any]) -> None:
 # -- workers -------------------------------------------------------------------------
 
 _worker: dict[str, Any] = {}
+_log = logging.getLogger("attrib")
+
+MIN_WORKER_MEMORY = 3 << 29
+"""Bytes a scan worker gets at least (1.5 GiB): checking an article of five million
+characters, the largest there is, takes about 1.2 GB (docs/BENCHMARKS.md)."""
+MEMORY_SHARE = 0.8
+"""Of the memory available when a scan starts, the share its workers may use between them."""
 
 
-def _init_worker(config: Config, options: CheckOptions) -> None:
+@dataclass(frozen=True)
+class WorkerPlan:
+    """How many workers a scan runs and how much memory each may add (``None``: no cap),
+    with a note when there are fewer workers than asked for."""
+
+    workers: int
+    memory: int | None
+    note: str | None = None
+
+
+def plan_workers(requested: int, available: int | None) -> WorkerPlan:
+    """Split :data:`MEMORY_SHARE` of ``available`` bytes between the workers, with fewer
+    workers than ``requested`` (never fewer than one) when each would get less than
+    :data:`MIN_WORKER_MEMORY`. Without a figure for the available memory, no cap."""
+    requested = max(1, requested)
+    if available is None:
+        return WorkerPlan(requested, None)
+    budget = int(available * MEMORY_SHARE)
+    workers = max(1, min(requested, budget // MIN_WORKER_MEMORY))
+    note = None
+    if workers < requested:
+        note = (f"{workers} worker(s) instead of {requested}: {available / 2**30:.1f} GiB of memory is available "
+                f"and each worker may need {MIN_WORKER_MEMORY / 2**30:.1f} GiB")
+    return WorkerPlan(workers, budget // workers, note)
+
+
+def available_memory() -> int | None:
+    """Bytes of memory available for new work (``MemAvailable`` on Linux, else the
+    physical memory), or None when the system does not say."""
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_AVPHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _address_space() -> int | None:
+    """This process's current address-space size in bytes (Linux), or None."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def _cap_memory(extra: int | None) -> tuple[int, int] | None:
+    """Let this process's address space grow by at most ``extra`` bytes from its current
+    size (``RLIMIT_AS``; an existing lower limit stays), so that a check that needs more
+    raises MemoryError in its own worker instead of driving the machine out of memory.
+    Returns the limits it replaced, or None when nothing was set."""
+    size = _address_space()
+    if extra is None or size is None:
+        return None
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return None
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = size + extra
+    for limit in (soft, hard):
+        if limit != resource.RLIM_INFINITY:
+            cap = min(cap, limit)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    _worker["memory"] = cap - size
+    return soft, hard
+
+
+def _uncap_memory(previous: tuple[int, int] | None) -> None:
+    if previous is not None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, previous)
+        _worker.pop("memory", None)
+
+
+def _init_worker(config: Config, options: CheckOptions, memory: int | None = None) -> None:
     from attrib.store import open_store
 
+    _cap_memory(memory)
     _worker["store"] = open_store(config)
     _worker["options"] = options
 
@@ -211,6 +299,10 @@ def _check_one(article: Article) -> tuple[str, Any]:
             delay = min(delay * 2, 30)
         except AttribError as e:
             return article.id, ("failed", str(e))
+        except MemoryError:
+            limit = _worker.get("memory")
+            within = f" within the {limit / 2**20:,.0f} MB a scan worker may use" if limit else ""
+            return article.id, ("failed", f"out of memory: the check did not fit{within}")
     raise AssertionError("unreachable")
 
 
@@ -281,7 +373,11 @@ def _scan_locked(
     _check_manifest(output, _manifest(inputs, options, config))
     done = _repair_and_read_done(output / REPORTS)
     logged = _read_logged(output / ERRORS)
-    workers = workers or os.cpu_count() or 1
+    plan = plan_workers(workers or os.cpu_count() or 1, available_memory())
+    if plan.note:
+        _log.warning("attrib: scan: %s", plan.note)
+    workers = plan.workers
+    capped = None
     seen: set[str] = set()
 
     def todo() -> Iterator[Article]:
@@ -313,11 +409,12 @@ def _scan_locked(
     try:
         if workers <= 1:
             _init_worker(config, options)
+            capped = _cap_memory(plan.memory)
             results: Iterator[tuple[str, Any]] = map(_check_one, todo())
             pool = None
         else:
             context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
-            pool = context.Pool(workers, initializer=_init_worker, initargs=(config, options))
+            pool = context.Pool(workers, initializer=_init_worker, initargs=(config, options, plan.memory))
             results = pool.imap_unordered(_check_one, todo(), chunksize=4)
         try:
             for article_id, outcome in results:
@@ -344,6 +441,7 @@ def _scan_locked(
                 pool.terminate()
                 pool.join()
     finally:
+        _uncap_memory(capped)
         reports.close()
         errors.close()
         if workers <= 1 and "store" in _worker:

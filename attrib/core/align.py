@@ -18,7 +18,11 @@ It works in three stages (docs/ALIGNMENT.md explains the parameters and the figu
    clustered with a gap tolerance in sentences, and each cluster is kept only when the
    passage it spans is itself similar enough (otherwise it is re-clustered with a
    smaller gap). A second clustering, compact in the query only, finds summaries: a
-   short query passage whose evidence is spread over the source.
+   short query passage whose evidence is spread over the source. Every sentence pair
+   is compared while that stays small (any news article against another); for long
+   texts (hundreds of thousands of characters on both sides) only the pairs sharing a
+   word are, rarest words first, within a budget of pairs proportional to the length,
+   so time and memory grow linearly instead of with the product of the lengths.
 
 The passages of stages 2 and 3 that overlap in both texts are merged (mostly
 word-for-word ones keep the bounds of their runs); then short and dissimilar ones and
@@ -34,9 +38,10 @@ from __future__ import annotations
 import bisect
 import enum
 import heapq
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -48,7 +53,7 @@ from attrib.core.terms import content_stem as _stem
 from attrib.core.terms import stopwords
 from attrib.errors import InputError
 
-__all__ = ["AlignParams", "Passage", "PassageKind", "align", "coverage", "stopwords"]
+__all__ = ["AlignParams", "Passage", "PassageKind", "align", "align_noted", "coverage", "stopwords"]
 
 
 class PassageKind(str, enum.Enum):
@@ -212,11 +217,41 @@ class _Doc:
         return bisect.bisect_left(self.starts, start), bisect.bisect_right(self.ends, end)
 
 
-@lru_cache(maxsize=128)
+_CACHE_ENTRIES = 128
+_CACHE_CHARS = 12_000_000
+"""Prepared documents kept: at most this many, of at most this many characters in all
+(a prepared document takes about 30 bytes a character), so that a scan worker that met a
+few articles of millions of characters does not keep them all."""
+_cache: OrderedDict[tuple[str, AlignParams], _Doc] = OrderedDict()
+_cache_chars = 0
+_cache_lock = threading.Lock()
+
+
 def _prepare(text: str, params: AlignParams) -> _Doc:
-    """Tokens, sentences and stem bags of ``text``. Cached: a check aligns one query
-    against several candidates, and a scan meets the same sources again and again.
-    A prepared document is never changed after this function returns."""
+    """Tokens, sentences and stem bags of ``text``. Cached (least recently used first
+    out): a check aligns one query against several candidates, and a scan meets the same
+    sources again and again. A prepared document is never changed after this function
+    returns."""
+    global _cache_chars
+    key = (text, params)
+    with _cache_lock:
+        doc = _cache.get(key)
+        if doc is not None:
+            _cache.move_to_end(key)
+            return doc
+    doc = _prepare_uncached(text, params)
+    if len(text) <= _CACHE_CHARS:
+        with _cache_lock:
+            if key not in _cache:
+                _cache[key] = doc
+                _cache_chars += len(text)
+            while len(_cache) > _CACHE_ENTRIES or _cache_chars > _CACHE_CHARS:
+                (old, _), _ = _cache.popitem(last=False)
+                _cache_chars -= len(old)
+    return doc
+
+
+def _prepare_uncached(text: str, params: AlignParams) -> _Doc:
     words, starts, ends = token_columns(text)
     doc = _Doc(text, starts, ends, words)
     doc.sents = sorted(sentences(text))
@@ -321,54 +356,87 @@ def _hull(group: Sequence[_Box]) -> _Box:
 
 
 def _runs(q: _Doc, s: _Doc, params: AlignParams) -> list[_Box]:
-    """Maximal runs of shared k-word shingles, as token ranges in both texts."""
+    """Maximal runs of shared k-word shingles, as token ranges in both texts.
+
+    Every occurrence of a shingle in the query is paired with every occurrence in the
+    source, unless the shingle occurs more than ``max_seed_repeats`` times in either: a
+    frequent shingle (chrome, a refrain) is paired only along the (at most
+    :data:`_MAX_DIAGONALS`) diagonals the other pairs found most often, so that a copy
+    runs on through repetitive stretches; with no other pair, its occurrences pair in
+    order. Pairs whose words differ (a hash collision) are dropped, and consecutive
+    pairs on one diagonal make a run. All in numpy: linear in the two texts.
+    """
     k = params.seed_k
     if q.n < k or s.n < k:
         return []
-    q_hash = shingle_hash_array(q.words, k, params.shingle_seed).tolist()
-    s_hash = shingle_hash_array(s.words, k, params.shingle_seed).tolist()
-    where: dict[int, list[int]] = {}
-    for j, h in enumerate(s_hash):
-        where.setdefault(h, []).append(j)
-    q_where: dict[int, list[int]] = {}
-    for i, h in enumerate(q_hash):
-        if h in where:
-            q_where.setdefault(h, []).append(i)
+    q_hash = shingle_hash_array(q.words, k, params.shingle_seed)
+    s_hash = shingle_hash_array(s.words, k, params.shingle_seed)
+    n_q, n_s = q_hash.size, s_hash.size
+    s_order = np.argsort(s_hash, kind="stable")  # by hash, then position
+    s_sorted = s_hash[s_order]
+    s_lo = np.searchsorted(s_sorted, q_hash, side="left")
+    s_count = np.searchsorted(s_sorted, q_hash, side="right") - s_lo
+    q_order = np.argsort(q_hash, kind="stable")
+    q_sorted = q_hash[q_order]
+    q_lo = np.searchsorted(q_sorted, q_hash, side="left")
+    q_count = np.searchsorted(q_sorted, q_hash, side="right") - q_lo
     limit = params.max_seed_repeats
-    pairs = []
-    frequent = []
-    for h, q_hits in q_where.items():
-        s_hits = where[h]
-        if len(q_hits) <= limit and len(s_hits) <= limit:
-            pairs.extend((j - i, i) for i in q_hits for j in s_hits)
+    shared = s_count > 0
+    plain = shared & (q_count <= limit) & (s_count <= limit)
+    rows = np.flatnonzero(plain)
+    many = s_count[rows]
+    i = np.repeat(rows, many)
+    j = s_order[np.repeat(s_lo[rows] - (np.cumsum(many) - many), many) + np.arange(int(many.sum()))]
+    diag = j - i
+    frequent = np.flatnonzero(shared & ~plain)
+    if frequent.size:
+        if diag.size:
+            # Along the diagonals met most often; ties go to the diagonal met first when
+            # the pairs are listed shingle by shingle (in order of the shingle's first
+            # place in the query), then by place in the query and in the source.
+            first = q_order[q_lo[i]]
+            listed = np.empty(diag.size, dtype=np.int64)
+            listed[np.lexsort((j, i, first))] = np.arange(diag.size)
+            by_diag = np.argsort(diag, kind="stable")
+            d_sorted = diag[by_diag]
+            starts = np.flatnonzero(np.concatenate(([True], d_sorted[1:] != d_sorted[:-1])))
+            counts = np.diff(np.append(starts, d_sorted.size))
+            met = np.minimum.reduceat(listed[by_diag], starts)
+            chosen = d_sorted[starts][np.lexsort((met, -counts))][:_MAX_DIAGONALS]
+            extra_i, extra_d = [], []
+            for d in chosen.tolist():
+                to = frequent + d
+                ok = (to >= 0) & (to < n_s)
+                ok[ok] = s_hash[to[ok]] == q_hash[frequent[ok]]
+                extra_i.append(frequent[ok])
+                extra_d.append(np.full(int(ok.sum()), d, dtype=np.int64))
+            i = np.concatenate([i, *extra_i])
+            diag = np.concatenate([diag, *extra_d])
         else:
-            frequent.append((q_hits, s_hits))
-    if frequent:
-        # A frequent shingle (chrome, a refrain) is not paired all with all: only
-        # along the diagonals the other seeds found, so that a copy runs on through
-        # repetitive stretches; with no other seed, its occurrences pair in order.
-        counts: dict[int, int] = {}
-        for d, _ in pairs:
-            counts[d] = counts.get(d, 0) + 1
-        diagonals = sorted(counts, key=counts.__getitem__, reverse=True)[:_MAX_DIAGONALS]
-        for q_hits, s_hits in frequent:
-            if diagonals:
-                s_set = set(s_hits)
-                pairs.extend((d, i) for i in q_hits for d in diagonals if i + d in s_set)
-            else:
-                pairs.extend((j - i, i) for i, j in zip(q_hits, s_hits))
-    # no trust in hash collisions
-    pairs = sorted({(d, i) for d, i in pairs if q.words[i:i + k] == s.words[i + d:i + d + k]})
-    runs: list[_Box] = []
-    for diag, i in pairs:
-        last = runs[-1] if runs else None
-        if last is not None and last.s0 - last.q0 == diag and i == last.q1 - k + 1:
-            last.q1 += 1
-            last.s1 += 1
-        else:
-            runs.append(_Box(i, i + k, i + diag, i + diag + k))
-    for r in runs:
-        r.weight = r.q1 - r.q0
+            # no other pair: the n-th occurrence in the query with the n-th in the source
+            rank = np.empty(n_q, dtype=np.int64)
+            rank[q_order] = np.arange(n_q)
+            nth = rank[frequent] - q_lo[frequent]
+            ok = nth < s_count[frequent]
+            i = frequent[ok]
+            diag = s_order[s_lo[i] + nth[ok]] - i
+    if not i.size:
+        return []
+    # no trust in hash collisions: the k words must be the same
+    vocab: dict[str, int] = {}
+    q_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in q.words), dtype=np.int64, count=q.n)
+    s_ids = np.fromiter((vocab.setdefault(w, len(vocab)) for w in s.words), dtype=np.int64, count=s.n)
+    same = np.ones(i.size, dtype=bool)
+    for t in range(k):
+        same &= q_ids[i + t] == s_ids[i + diag + t]
+    codes, _ = _distinct(((diag[same] + n_q) * n_q + i[same]))  # by diagonal, then query place
+    diag, i = codes // n_q - n_q, codes % n_q
+    # consecutive places on one diagonal make one run
+    starts = np.flatnonzero(np.concatenate(([True], (diag[1:] != diag[:-1]) | (i[1:] != i[:-1] + 1))))
+    ends = np.append(starts[1:], i.size) - 1
+    runs = []
+    for a, b, d in zip(i[starts].tolist(), i[ends].tolist(), diag[starts].tolist()):
+        runs.append(_Box(a, b + k, a + d, b + d + k, b + k - a))
     return runs
 
 
@@ -404,74 +472,81 @@ def _chains(runs: list[_Box], gap: int, slack: int) -> list[list[_Box]]:
 
     Runs more than ``gap`` words (in the query) past every earlier run can neither
     follow nor overlap anything before them, so the runs fall into independent groups
-    along the query; each group is chained on its own and the groups' chains are merged
-    heaviest first (ties: earlier in the query), which is the order picking over all
-    runs at once gives. A long text with many separate passages then costs the sum of
-    its groups, not their product.
+    along the query, and so do the runs left on either side of a chain once it is taken.
+    Each group is chained on its own and only the group a chain came from is regrouped
+    and chained again; chains come out heaviest first, ties to the one earlier in the
+    query, which is the order picking over all runs at once gives. A long text with many
+    passages then costs about the sum of its groups, not their product.
     """
     todo = sorted(runs, key=lambda r: (r.q0, r.s0))
-    groups: list[list[_Box]] = []
-    reach = 0
-    for r in todo:
-        if not groups or r.q0 - reach > gap:
-            groups.append([])
-            reach = r.q1
-        groups[-1].append(r)
-        reach = max(reach, r.q1)
-    streams = [_group_chains(group, gap, slack) for group in groups]
-    heap: list[tuple[float, int, list[_Box]]] = []
-    for g, stream in enumerate(streams):
-        first = next(stream, None)
-        if first is not None:
-            heap.append((-first[0], g, first[1]))
-    heapq.heapify(heap)
+    heap: list[tuple[float, int, list[_Box], list[tuple[int, _Box]]]] = []
+
+    def push(group: list[tuple[int, _Box]]) -> None:
+        weight, chain = _best_chain([r for _, r in group], gap, slack)
+        heapq.heappush(heap, (-weight, group[0][0], chain, group))
+
+    for group in _groups(list(enumerate(todo)), gap):
+        push(group)
     chains = []
     while heap:
-        _, g, chain = heapq.heappop(heap)
+        _, _, chain, group = heapq.heappop(heap)
         chains.append(chain)
-        following = next(streams[g], None)
-        if following is not None:
-            heapq.heappush(heap, (-following[0], g, following[1]))
+        q0, q1 = chain[0].q0, chain[-1].q1
+        for rest in _groups([(i, r) for i, r in group if r.q1 <= q0 or r.q0 >= q1], gap):
+            push(rest)
     return chains
 
 
-def _group_chains(todo: list[_Box], gap: int, slack: int) -> Iterator[tuple[float, list[_Box]]]:
-    """The chains of one group of runs (sorted by ``(q0, s0)``), heaviest first, with
-    their weights."""
-    while todo:
-        n = len(todo)
-        best = [r.weight for r in todo]
-        back = [-1] * n
-        if n > 1:
-            # a predecessor p of r ends where r may follow it: r.q0 - gap <= p.q1 <= r.q0 + slack
-            by_end = sorted(range(n), key=lambda j: todo[j].q1)
-            ends = [todo[j].q1 for j in by_end]
-            for i, r in enumerate(todo):
-                lo = bisect.bisect_left(ends, r.q0 - gap)
-                hi = bisect.bisect_right(ends, r.q0 + slack)
-                if lo == hi:
+def _groups(runs: list[tuple[int, _Box]], gap: int) -> list[list[tuple[int, _Box]]]:
+    """Runs (in ``(q0, s0)`` order, with their places in that order) cut where a run
+    starts more than ``gap`` words after every run before it ends."""
+    groups: list[list[tuple[int, _Box]]] = []
+    reach = 0
+    for item in runs:
+        r = item[1]
+        if not groups or r.q0 - reach > gap:
+            groups.append([])
+            reach = r.q1
+        groups[-1].append(item)
+        reach = max(reach, r.q1)
+    return groups
+
+
+def _best_chain(todo: list[_Box], gap: int, slack: int) -> tuple[float, list[_Box]]:
+    """The heaviest chain of runs sorted by ``(q0, s0)``, and its weight; of equally heavy
+    chains, the one ending at the earliest run, and of equally good predecessors of a run,
+    the earliest."""
+    n = len(todo)
+    best = [r.weight for r in todo]
+    back = [-1] * n
+    if n > 1:
+        # a predecessor p of r ends where r may follow it: r.q0 - gap <= p.q1 <= r.q0 + slack
+        by_end = sorted(range(n), key=lambda j: todo[j].q1)
+        ends = [todo[j].q1 for j in by_end]
+        for i, r in enumerate(todo):
+            lo = bisect.bisect_left(ends, r.q0 - gap)
+            hi = bisect.bisect_right(ends, r.q0 + slack)
+            for j in by_end[lo:hi]:
+                if j >= i:
                     continue
-                for j in sorted(j for j in by_end[lo:hi] if j < i):
-                    p = todo[j]
-                    dq, ds = r.q0 - p.q1, r.s0 - p.s1
-                    if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
-                        # words matched minus half the words skipped: a gapless copy
-                        # beats a gappy one of about the same length, while obfuscated
-                        # copies (many short gaps) still chain
-                        score = best[j] + r.weight - max(dq, ds, 0) / 2
-                        if score > best[i]:
-                            best[i] = score
-                            back[i] = j
-        i = max(range(n), key=best.__getitem__)
-        weight = best[i]
-        chain = []
-        while i >= 0:
-            chain.append(todo[i])
-            i = back[i]
-        chain.reverse()
-        yield weight, chain
-        q0, q1 = chain[0].q0, chain[-1].q1
-        todo = [r for r in todo if r.q1 <= q0 or r.q0 >= q1]
+                p = todo[j]
+                dq, ds = r.q0 - p.q1, r.s0 - p.s1
+                if -slack <= dq <= gap and -slack <= ds <= gap and p.q0 < r.q0 and p.s0 < r.s0:
+                    # words matched minus half the words skipped: a gapless copy beats a
+                    # gappy one of about the same length, while obfuscated copies (many
+                    # short gaps) still chain
+                    score = best[j] + r.weight - max(dq, ds, 0) / 2
+                    if score > best[i] or (score == best[i] and 0 <= back[i] and j < back[i]):
+                        best[i] = score
+                        back[i] = j
+    i = max(range(n), key=best.__getitem__)
+    weight = best[i]
+    chain = []
+    while i >= 0:
+        chain.append(todo[i])
+        i = back[i]
+    chain.reverse()
+    return weight, chain
 
 
 def _exact_passages(q: _Doc, s: _Doc, runs: list[_Box], params: AlignParams) -> list[_Cand]:
@@ -501,26 +576,51 @@ class _Vectors:
         self.idf = np.log((n_units + 1) / (df + 0.5))  # smoothed: terms in every unit stay > 0
         self.q_ids = [np.asarray(ids, dtype=np.int64) for ids in q_ids]
         self.s_ids = [np.asarray(ids, dtype=np.int64) for ids in s_ids]
+        self.shared_words = 0  # words of both texts (set by sparse_seeds)
+        self.unpaired_words = 0  # shared words whose unit pairs were not compared
+        # Long texts (the sparse seed path) have large vocabularies and many clusters:
+        # their term counts are kept as (words, counts) instead of vocabulary-long arrays.
+        self.sparse = False
 
-    def counts(self, ids: Iterable[np.ndarray]) -> np.ndarray:
+    def counts(self, ids: Iterable[np.ndarray]) -> np.ndarray | tuple[np.ndarray, np.ndarray]:
         ids = [a for a in ids if a.size]
+        if self.sparse:
+            return _distinct(np.concatenate(ids)) if ids else (np.zeros(0, np.int64), np.zeros(0, np.int64))
         if not ids:
             return np.zeros(self.size)
         return np.bincount(np.concatenate(ids), minlength=self.size).astype(np.float64)
 
-    def cosine(self, a: np.ndarray, b: np.ndarray) -> float:
+    def cosine(self, a, b) -> float:
+        """Cosine of two :meth:`counts` weighted by idf."""
+        if self.sparse:
+            (ta, ca), (tb, cb) = a, b
+            wa, wb = ca * self.idf[ta], cb * self.idf[tb]
+            na, nb = np.sqrt(wa @ wa), np.sqrt(wb @ wb)
+            if not (na > 0 and nb > 0):
+                return 0.0
+            _, ia, ib = np.intersect1d(ta, tb, assume_unique=True, return_indices=True)
+            return float(wa[ia] @ wb[ib] / (na * nb))
         wa, wb = a * self.idf, b * self.idf
         na, nb = np.linalg.norm(wa), np.linalg.norm(wb)
         return float(wa @ wb / (na * nb)) if na > 0 and nb > 0 else 0.0
 
     def seed_matrix(self, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
-        """Unit pairs (i, j) passing both seed thresholds, and their cosines."""
+        """Unit pairs (i, j) passing both seed thresholds, and their cosines, in row order.
+
+        Every pair is compared (dense matrices of the shared vocabulary) while those
+        matrices stay below :data:`_DENSE_CELLS`; beyond that, only the pairs of units
+        sharing a word below a budget of pairs are (:meth:`sparse_seeds`).
+        """
         q_vocab = set().union(*[set(a.tolist()) for a in self.q_ids]) if self.q_ids else set()
         s_vocab = set().union(*[set(a.tolist()) for a in self.s_ids]) if self.s_ids else set()
         shared = sorted(q_vocab & s_vocab)
         empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
         if not shared:
             return empty
+        n_q, n_s = len(self.q_ids), len(self.s_ids)
+        if (n_q + n_s) * len(shared) + n_q * n_s > _DENSE_CELLS:
+            self.sparse = True
+            return self.sparse_seeds(params)
         col = np.full(self.size, -1, dtype=np.int64)
         col[shared] = np.arange(len(shared))
 
@@ -550,6 +650,128 @@ class _Vectors:
         ok = (np.nan_to_num(cos) > params.seed_cosine) & (np.nan_to_num(dice) > params.seed_dice)
         seeds = np.argwhere(ok)
         return seeds, cos[ok]
+
+    def sparse_seeds(self, params: AlignParams) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`seed_matrix` for texts too long to compare every pair of units.
+
+        A pair of units that shares no word has a cosine of 0, so only pairs sharing a
+        word can be seeds. Shared words are taken rarest first (by the number of unit
+        pairs they make, units of the query times units of the source holding them)
+        while the pairs they make stay within a budget proportional to the number of
+        units (:data:`_PAIRS_PER_UNIT`, at most :data:`_MAX_PAIRS`); every pair of units
+        sharing one of those words is compared on all its words, exactly as the dense
+        path does. Pairs that share only words beyond the budget (the commonest ones:
+        "said", "year") are not compared; :attr:`unpaired_words` counts those words.
+        Time and memory grow with the budget, so linearly with the texts.
+        """
+        empty = np.zeros((0, 2), dtype=np.int64), np.zeros(0)
+        q, s = _Side(self.q_ids, self.idf), _Side(self.s_ids, self.idf)
+        cost = np.bincount(q.term, minlength=self.size) * np.bincount(s.term, minlength=self.size)
+        shared = np.flatnonzero(cost)
+        if not shared.size:
+            return empty
+        budget = min(_MAX_PAIRS, _PAIRS_PER_UNIT * (q.n + s.n))
+        order = shared[np.argsort(cost[shared], kind="stable")]
+        admitted = order[np.cumsum(cost[order]) <= budget]
+        self.shared_words = int(shared.size)
+        self.unpaired_words = int(shared.size - admitted.size)
+        if not admitted.size:
+            return empty
+        chosen = np.zeros(self.size, dtype=bool)
+        chosen[admitted] = True
+        # every (query unit, source unit) holding the same admitted word
+        q_entries = np.flatnonzero(chosen[q.term])
+        q_entries = q_entries[np.argsort(q.term[q_entries], kind="stable")]
+        s_entries = np.flatnonzero(chosen[s.term])
+        s_entries = s_entries[np.argsort(s.term[s_entries], kind="stable")]
+        s_words = s.term[s_entries]
+        words = q.term[q_entries]
+        first = np.searchsorted(s_words, words, side="left")
+        many = np.searchsorted(s_words, words, side="right") - first
+        rows = np.repeat(q.unit[q_entries], many)
+        at = np.repeat(first - (np.cumsum(many) - many), many) + np.arange(int(many.sum()))
+        codes, _ = _distinct(rows * s.n + s.unit[s_entries[at]])
+        del rows, at
+        i, j = codes // s.n, codes % s.n
+        dots = np.zeros(codes.size)
+        common = np.zeros(codes.size, dtype=np.int64)
+        # expand the side with fewer words of each pair and look its words up in the other
+        from_q = q.length[i] <= s.length[j]
+        for mask, rows_, cols_, a, b in ((from_q, i, j, q, s), (~from_q, j, i, s, q)):
+            picked = np.flatnonzero(mask)
+            for part in _chunks(a.length[rows_[picked]], _CHUNK_ENTRIES):
+                k = picked[part]
+                dots[k], common[k] = _pair_overlap(rows_[k], cols_[k], a, b, self.size)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cos = dots / (q.norm[i] * s.norm[j])
+            dice = 2 * common / (q.length[i] + s.length[j])
+        ok = (np.nan_to_num(cos) > params.seed_cosine) & (np.nan_to_num(dice) > params.seed_dice)
+        return np.stack([i[ok], j[ok]], axis=1), cos[ok]
+
+
+_DENSE_CELLS = 1 << 24
+"""Cells (units times shared words, and unit pairs) up to which :meth:`_Vectors.seed_matrix`
+compares every pair of units in dense matrices: a few hundred MB at most. News articles
+and the PAN corpus stay far below; two long texts (100,000s of characters each) go over."""
+_PAIRS_PER_UNIT = 64
+"""Unit pairs compared per unit of the two texts beyond :data:`_DENSE_CELLS`."""
+_MAX_PAIRS = 6_000_000
+"""The most unit pairs compared (two texts of 5 million characters hold about 100,000 units)."""
+_CHUNK_ENTRIES = 1 << 19
+"""Words looked up at once when comparing unit pairs (bounds the temporary arrays)."""
+
+
+class _Side:
+    """The units of one text as flat arrays of distinct words, sorted by unit then word."""
+
+    def __init__(self, unit_ids: list[np.ndarray], idf: np.ndarray):
+        self.n = len(unit_ids)
+        size = idf.size
+        lengths = np.fromiter((a.size for a in unit_ids), dtype=np.int64, count=self.n)
+        flat = np.concatenate(unit_ids) if lengths.sum() else np.zeros(0, dtype=np.int64)
+        keys, counts = _distinct(np.repeat(np.arange(self.n), lengths) * size + flat)
+        self.key = keys  # unit * size + word, sorted
+        self.unit, self.term = keys // size, keys % size
+        self.weight = counts * idf[self.term]
+        self.length = np.bincount(self.unit, minlength=self.n)  # distinct words
+        self.start = np.cumsum(self.length) - self.length
+        self.norm = np.sqrt(np.bincount(self.unit, weights=self.weight ** 2, minlength=self.n))
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and how often each occurs (``np.unique(values,
+    return_counts=True)``, which is many times slower on millions of values in numpy 2)."""
+    ordered = np.sort(values)
+    first = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    return ordered[first], np.diff(np.append(first, ordered.size))
+
+
+def _chunks(lengths: np.ndarray, limit: int) -> Iterator[slice]:
+    """Consecutive slices of ``lengths`` summing to about ``limit`` (at least one item each)."""
+    ends = np.cumsum(lengths)
+    start = 0
+    while start < lengths.size:
+        base = ends[start - 1] if start else 0
+        stop = max(start + 1, int(np.searchsorted(ends, base + limit, side="right")))
+        yield slice(start, stop)
+        start = stop
+
+
+def _pair_overlap(rows: np.ndarray, cols: np.ndarray, a: _Side, b: _Side, size: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """For unit pairs (``rows[k]`` of ``a``, ``cols[k]`` of ``b``): the dot product of their
+    tf-idf vectors and the number of words they share."""
+    lengths = a.length[rows]
+    total = int(lengths.sum())
+    pair = np.repeat(np.arange(rows.size), lengths)
+    entry = np.repeat(a.start[rows] - (np.cumsum(lengths) - lengths), lengths) + np.arange(total)
+    key = np.repeat(cols, lengths) * size + a.term[entry]
+    at = np.searchsorted(b.key, key)
+    at[at == b.key.size] = 0
+    hit = b.key[at] == key
+    dots = np.bincount(pair[hit], weights=a.weight[entry[hit]] * b.weight[at[hit]],
+                       minlength=rows.size)
+    return dots, np.bincount(pair[hit], minlength=rows.size)
 
 
 class _Fuzzy:
@@ -800,15 +1022,29 @@ def align(query: str, source: str, params: AlignParams = AlignParams()) -> list[
     ``source``; whitespace and case differences (PAN's inserted line breaks, curly
     quotes) do not break a match because comparison happens on normalised tokens.
     """
+    return align_noted(query, source, params)[0]
+
+
+def align_noted(query: str, source: str, params: AlignParams = AlignParams()
+                ) -> tuple[list[Passage], tuple[str, ...]]:
+    """:func:`align`, and notes on what it left out.
+
+    A note says in one line, for a reader, that the search was narrowed: for two long
+    texts the paraphrase stage compares only the sentence pairs that share one of their
+    rarer words (see :meth:`_Vectors.sparse_seeds`). Word-for-word passages are never
+    narrowed. No notes for texts of news-article length.
+    """
     if not isinstance(params, AlignParams):
         raise InputError("params must be an AlignParams", field="params")
-    return [
+    notes: list[str] = []
+    passages = [
         Passage(f.cand.q0, f.cand.q1, f.cand.s0, f.cand.s1, f.kind, round(f.similarity, 6))
-        for f in _align(query, source, params)
+        for f in _align(query, source, params, notes)
     ]
+    return passages, tuple(notes)
 
 
-def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
+def _align(query: str, source: str, params: AlignParams, notes: list[str]) -> list[_Final]:
     q = _prepare(query, params)
     s = _prepare(source, params)
     if not q.n or not s.n:
@@ -820,6 +1056,11 @@ def _align(query: str, source: str, params: AlignParams) -> list[_Final]:
     if params.fuzzy and q.units and s.units:
         vec = _Vectors(q, s)
         fuzzy = _Fuzzy(q, s, vec, params)
+        if vec.unpaired_words:
+            notes.append(
+                f"texts of {len(query):,} and {len(source):,} characters: paraphrases were "
+                f"sought only between sentences sharing a rarer word ({vec.unpaired_words:,} "
+                f"of {vec.shared_words:,} shared words too common to pair sentences on)")
         normal = _merge_overlapping(cands + fuzzy.normal())
         normal = _prefer_exact(q, normal, index, params.exact_trust)
         cands = _with_summaries(normal, fuzzy.summaries(), params)

@@ -335,6 +335,27 @@ class _Open:
     para: int  # paragraph index where the quote opened
 
 
+class _Stack(list):
+    """The quotes open in a paragraph, innermost last, knowing where its double-mark ones
+    are: a paragraph of many unclosed single marks must not make each double mark look
+    through all of them. Grows only by :meth:`append`, shrinks only by :meth:`truncate`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.doubles: list[int] = []  # indices of the double-mark entries, increasing
+
+    def append(self, item: _Open) -> None:
+        if item.mark.fam == _D:
+            self.doubles.append(len(self))
+        super().append(item)
+
+    def truncate(self, k: int) -> None:
+        """Drop the entries from ``k`` on (``del stack[k:]``)."""
+        del self[k:]
+        while self.doubles and self.doubles[-1] >= k:
+            self.doubles.pop()
+
+
 def _pair_marks(
     text: str, paras: list[tuple[int, int]], max_paragraphs: int
 ) -> list[tuple[int, int, int, int, int]]:
@@ -344,7 +365,7 @@ def _pair_marks(
     carry: _Open | None = None
     for pi, (ps, pe) in enumerate(paras):
         marks = _scan_marks(text, ps, pe)
-        stack: list[_Open] = []
+        stack = _Stack()
         first = 0
         if carry is not None:
             m0 = marks[0] if marks else None
@@ -372,7 +393,9 @@ def _pair_marks(
     return pairs
 
 
-def _nearest(stack: list[_Open], fam: str, stop_at_other: bool) -> int:
+def _nearest(stack: _Stack, fam: str, stop_at_other: bool) -> int:
+    if fam == _D and not stop_at_other:
+        return stack.doubles[-1] if stack.doubles else -1
     for k in range(len(stack) - 1, -1, -1):
         f = stack[k].mark.fam
         if f == fam:
@@ -385,16 +408,16 @@ def _nearest(stack: list[_Open], fam: str, stop_at_other: bool) -> int:
 def _close(stack, k, mk, pairs, pi):
     o = stack[k]
     pairs.append((o.mark.pos, o.mark.end, mk.pos, mk.end, pi - o.para + 1))
-    del stack[k:]
+    stack.truncate(k)
 
 
-def _step_double(text: str, mk: _Mark, stack: list[_Open], pairs, pi: int) -> None:
+def _step_double(text: str, mk: _Mark, stack: _Stack, pairs, pi: int) -> None:
     k = _nearest(stack, _D, stop_at_other=False)
     has_d = k >= 0
     if mk.role == _EITHER:  # straight " and ''
         if mk.left and not mk.right:
             if has_d and stack[k].mark.style == mk.style:
-                del stack[k:]  # a straight mark cannot nest in its own kind: restart
+                stack.truncate(k)  # a straight mark cannot nest in its own kind: restart
             stack.append(_Open(mk, pi))
         elif mk.right and not mk.left:
             if has_d:
@@ -412,7 +435,7 @@ def _step_double(text: str, mk: _Mark, stack: list[_Open], pairs, pi: int) -> No
         if has_d and stack[k].mark.style == mk.style:
             inner = text[stack[k].mark.end : mk.pos]
             if _SENT_END_INSIDE.search(inner):
-                del stack[k:]  # the earlier quote was never closed
+                stack.truncate(k)  # the earlier quote was never closed
         stack.append(_Open(mk, pi))
     else:  # closing ” »
         if has_d:
@@ -444,7 +467,7 @@ def _step_single(text, mk: _Mark, idx, marks, s_closers, stack, pairs, pi, pe) -
     p = text[mk.pos - 1] if mk.pos > 0 else ""
     if p.isalpha():
         nxt = re.match(r"\s+([a-z])", text[mk.end : min(pe, mk.end + 3)])
-        if nxt and any(c > idx for c in s_closers):
+        if nxt and s_closers and s_closers[-1] > idx:  # a later closing candidate (sorted)
             return
     _close(stack, k, mk, pairs, pi)
 
