@@ -212,7 +212,8 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     return (result[0] if original is not None else None), result
 
 
-def _taken_occurrences(quote, match: SourceMatch, occurrences: Sequence[QuoteOccurrence]) -> list[QuoteOccurrence]:
+def _taken_occurrences(quote, match: SourceMatch, occurrences: Sequence[QuoteOccurrence],
+                       tokens: dict | None = None) -> list[QuoteOccurrence]:
     """The quote's occurrences in the part of ``match`` that a passage holding the quote
     was taken from: a quote of the source there, or the same words unquoted (a copy
     may put the source's reporting between quotation marks)."""
@@ -229,7 +230,13 @@ def _taken_occurrences(quote, match: SourceMatch, occurrences: Sequence[QuoteOcc
         if len(words) < 3:
             continue
         source = match.article
-        src_words, src_starts, src_ends = token_columns(source.text[p.source_start:p.source_end])
+        key = (source.id, p.source_start, p.source_end)
+        if tokens is None or key not in tokens:
+            columns = token_columns(source.text[p.source_start:p.source_end])
+            if tokens is None:
+                tokens = {}
+            tokens[key] = columns
+        src_words, src_starts, src_ends = tokens[key]
         n = len(words)
         for i in range(len(src_words) - n + 1):
             if src_words[i:i + n] == words:
@@ -272,12 +279,13 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
         if match.relation in (Relation.ORIGINAL, Relation.SOURCE):
             by_match.append((match, found_here))
     credits = [name for name, _, _ in find_credits(article.text, outlets)]
+    passage_tokens: dict = {}  # source passages tokenized once for all quotes
     when = article.published_at or as_of
     for quote in with_interview_credit(extract_quotes(article.text, outlets, fragments="attributed"), article.text, outlets):
         found = store.find_quotes(quote_grams(quote.text, store.params.seed), exclude=[article.id])
         known = {(o.article_id, o.start) for o in found}
         found += [o for o in aligned_quotes if (o.article_id, o.start) not in known and quote_similarity(quote.text, o.quote_text) > 0]
-        taken = [o for match, occurrences in by_match for o in _taken_occurrences(quote, match, occurrences)]
+        taken = [o for match, occurrences in by_match for o in _taken_occurrences(quote, match, occurrences, passage_tokens)]
         findings.append(judge_quote(quote, article.outlet, when, found, article_id=article.id,
                                     passage_credits=credits, outlets=outlets, taken_from=taken))
     return findings
