@@ -159,7 +159,22 @@ class OutletMatcher:
             extra.append(Outlet(name=name, variants=tuple(variants)))
         if not extra:
             return self
-        return OutletMatcher((*self._outlets, *extra))
+        # Extend this matcher's tables instead of rebuilding them: a check builds one
+        # such matcher per article, over the outlets of its sources.
+        grown = object.__new__(OutletMatcher)
+        grown._outlets = (*self._outlets, *extra)
+        grown._keys, grown._domains, grown._kinds = dict(self._keys), dict(self._domains), dict(self._kinds)
+        for o in extra:
+            grown._kinds.setdefault(o.name, o.kind)
+            for v in (o.name, *o.variants):
+                k = outlet_key(v)
+                if k:
+                    grown._keys.setdefault(k, o.name)
+            for d in o.domains:
+                dk = _domain_key(d)
+                if dk:
+                    grown._domains.setdefault(dk, o.name)
+        return grown
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -201,11 +216,7 @@ class OutletMatcher:
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
         variants = {v for o in self._outlets for v in (o.variants or (o.name,))}
-        variants = {v for v in variants if v.strip() and _domain_key(v) is None}
-        if not variants:
-            return re.compile(r"(?!x)x")
-        alternation = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
-        return re.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])")
+        return _compile_variants(frozenset(v for v in variants if _searchable(v)))
 
     @cached_property
     def _variant_owner(self) -> dict[str, str]:
@@ -246,6 +257,21 @@ class OutletMatcher:
 
     def __repr__(self) -> str:
         return f"OutletMatcher({len(self._outlets)} outlets)"
+
+
+@lru_cache(maxsize=65536)
+def _searchable(variant: str) -> bool:
+    """A spelling searched for in text: not blank, not a domain."""
+    return bool(variant.strip()) and _domain_key(variant) is None
+
+
+@lru_cache(maxsize=256)
+def _compile_variants(variants: frozenset[str]) -> re.Pattern[str]:
+    """One pattern per set of names, shared by the matchers that search for the same ones."""
+    if not variants:
+        return re.compile(r"(?!x)x")
+    alternation = "|".join(re.escape(v) for v in sorted(variants, key=lambda v: (-len(v), v)))
+    return re.compile(rf"(?<![\w&])(?:{alternation})(?![\w&])")
 
 
 @lru_cache(maxsize=1)
