@@ -187,7 +187,7 @@ def read_check_article(args: argparse.Namespace):
     import json
 
     from attrib.article import Article, parse_datetime
-    from attrib.readers import BadRecord, article_from_record, read_file, split_title
+    from attrib.readers import BadRecord, article_from_record, load_json, read_file, split_title
 
     fields = _field_map(args)
     if args.article == "-":
@@ -200,7 +200,7 @@ def read_check_article(args: argparse.Namespace):
             raise InputError("no text on standard input", source="<stdin>")
         if text.lstrip().startswith("{"):
             try:
-                record = json.loads(text)
+                record = load_json(text)
             except json.JSONDecodeError as e:
                 raise InputError(
                     f"starts with '{{' but is not a JSON object ({e.msg} at line {e.lineno} column {e.colno})",

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import sys
 from dataclasses import dataclass, fields as dataclass_fields
 from pathlib import Path
@@ -99,6 +100,30 @@ def article_from_record(record: Any, fields: FieldMap | None = None) -> Article:
         if source is None:
             raise
         raise InputError(f"{e} (read from {source!r} by --field {e.field}={source})", field=e.field) from e
+
+
+def load_json(text: str) -> Any:
+    """``json.loads``, failing only with :class:`json.JSONDecodeError`.
+
+    Python's parser also refuses an integer of more digits than
+    ``sys.get_int_max_str_digits()`` (a ``ValueError``) and nesting deeper than the
+    recursion limit (a ``RecursionError``). Raised as they are, either would escape the
+    per-record handling and cost the whole file (or print a traceback), so both become a
+    decode error, positioned at the number or at the outermost array or object.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        limit = sys.get_int_max_str_digits()
+        number = re.search(r"\d{%d,}" % (limit + 1), text) if limit else None
+        raise json.JSONDecodeError(
+            f"number of more than {limit:,} digits", text, number.start() if number else 0
+        ) from None
+    except RecursionError:
+        start = len(text) - len(text.lstrip())
+        raise json.JSONDecodeError("arrays or objects nested too deeply", text, start) from None
 
 
 def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8", fields: FieldMap | None = None) -> Iterator[Record]:
@@ -230,7 +255,7 @@ def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8", fields: 
         if not line.strip():
             continue
         try:
-            record = json.loads(line)
+            record = load_json(line)
         except json.JSONDecodeError as e:
             yield BadRecord(location, f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=number)
             continue
@@ -251,7 +276,7 @@ def _check_line_encoding(encoding: str) -> None:
 
 def _json_document(raw: str, name: str, fields: FieldMap | None = None) -> Iterator[Record]:
     try:
-        data = json.loads(raw)
+        data = load_json(raw)
     except json.JSONDecodeError as e:
         yield BadRecord(f"{name}:{e.lineno}", f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=e.lineno)
         return

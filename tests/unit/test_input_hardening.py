@@ -589,3 +589,45 @@ def test_check_of_truncated_json_on_stdin_is_one_line_naming_the_position(env, c
     with pytest.raises(json.JSONDecodeError) as parse:
         json.loads(truncated)
     assert f"line {parse.value.lineno} column {parse.value.colno}" in err[0]
+
+
+# -- 9. JSON Python refuses for its own limits: a huge number, deep nesting ------------------
+
+HUGE_NUMBER = '{"id": ' + "7" * 5000 + ', "text": "x"}'
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_huge_number_or_deep_nesting_costs_only_its_line(env, capsys):
+    items = records(4)
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(items[:1]) + HUGE_NUMBER.encode() + b"\n" + jsonl_bytes(items[1:3]) + DEEP.encode() + b"\n" + jsonl_bytes(items[3:]))
+    assert main(["index", str(path), "--no-progress", "--workers", "1"]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"attrib: skipped {path}:2: invalid JSON (number of more than 4,300 digits at column 8)",
+        f"attrib: skipped {path}:5: invalid JSON (arrays or objects nested too deeply at column 1)",
+    ]
+    assert stored_ids(env) == {item["id"] for item in items}
+
+
+@pytest.mark.parametrize("document", [HUGE_NUMBER, DEEP])
+def test_a_json_file_python_cannot_parse_is_one_bad_record(tmp_path, document):
+    path = tmp_path / "one.json"
+    path.write_text(document, encoding="utf-8")
+    (record,) = read_paths([path])
+    assert isinstance(record, BadRecord) and record.message.startswith("invalid JSON (")
+
+
+@pytest.mark.parametrize("document", [HUGE_NUMBER, '{"a": ' * 100_000])
+def test_check_of_such_json_on_stdin_is_one_line_exit_2(env, capsys, monkeypatch, document):
+    import io
+
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(1)))
+    main(["index", str(path), "--no-progress", "--workers", "1"])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(document.encode())))
+    assert main(["check", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith("attrib: <stdin>: starts with '{' but is not a JSON object (")
