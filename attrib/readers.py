@@ -30,6 +30,10 @@ JSON_SUFFIXES = {".json"}
 HTML_SUFFIXES = {".html", ".htm"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
 
+JSON_WHITESPACE = " \t\r\n"
+"""What JSON itself skips; a JSONL line of only these is blank. ``str.strip`` would also
+take form feeds, U+001C to U+001F, NEL and U+2028 for blank and drop such a line unsaid."""
+
 
 @dataclass(frozen=True)
 class BadRecord:
@@ -164,7 +168,7 @@ def count_records(paths: Iterable[str | Path]) -> int | None:
             suffix = file.suffix.lower()
             if suffix in JSONL_SUFFIXES:
                 with open(file, "rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
+                    total += sum(1 for line in handle if line.strip(JSON_WHITESPACE.encode()))
             elif suffix in KNOWN_SUFFIXES:
                 total += 1
     return total
@@ -252,7 +256,7 @@ def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8", fields: 
         except UnicodeDecodeError as e:
             yield BadRecord(location, _decode_message(e, encoding, where="column", base=1), file=name, line=number)
             continue
-        if not line.strip():
+        if not line.strip(JSON_WHITESPACE):
             continue
         try:
             record = load_json(line)

@@ -631,3 +631,13 @@ def test_check_of_such_json_on_stdin_is_one_line_exit_2(env, capsys, monkeypatch
     err = capsys.readouterr().err
     assert "Traceback" not in err and len(err.splitlines()) == 1
     assert err.startswith("attrib: <stdin>: starts with '{' but is not a JSON object (")
+
+
+@pytest.mark.parametrize("line", ["\x0b", "\x0c", "\x1c\x1d", "\x85", "\u2028", "\u3000"])
+def test_a_line_blank_to_python_but_not_to_json_is_a_bad_record(tmp_path, line):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(1)) + line.encode() + b"\n \t\r\n" + jsonl_bytes(records(2)[1:]))
+    out = list(read_paths([path]))
+    assert [r.id for r in out if isinstance(r, Article)] == ["a0", "a1"]
+    (bad,) = [r for r in out if isinstance(r, BadRecord)]
+    assert bad.line == 2 and bad.message.startswith("invalid JSON")
