@@ -79,14 +79,21 @@ class Published(datetime):
 
     @property
     def end(self) -> datetime:
-        """The end of the period (exclusive); the moment itself for a time."""
+        """The end of the period (exclusive); the moment itself for a time.
+
+        A period that runs past the last day ``datetime`` can hold (the year 9999, its
+        December, its 31 December) ends at ``datetime.max``, a microsecond short.
+        """
         start = datetime(self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond, self.tzinfo)
-        if self.precision is Precision.YEAR:
-            return start.replace(year=self.year + 1)
-        if self.precision is Precision.MONTH:
-            return start.replace(year=self.year + 1, month=1) if self.month == 12 else start.replace(month=self.month + 1)
-        if self.precision is Precision.DAY:
-            return start + timedelta(days=1)
+        try:
+            if self.precision is Precision.YEAR:
+                return start.replace(year=self.year + 1)
+            if self.precision is Precision.MONTH:
+                return start.replace(year=self.year + 1, month=1) if self.month == 12 else start.replace(month=self.month + 1)
+            if self.precision is Precision.DAY:
+                return start + timedelta(days=1)
+        except (ValueError, OverflowError):
+            return datetime.max.replace(tzinfo=self.tzinfo)
         return start
 
     def label(self) -> str:

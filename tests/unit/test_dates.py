@@ -62,3 +62,30 @@ def test_a_month_only_article_is_indexed_and_reported_as_that_month(tmp_path):
         assert report.to_dict()["likely_original"]["published_at"] == "2023-07"
     finally:
         store.close()
+
+
+LAST_PERIODS = ["9999", "9999-12", "9999-12-31", "9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"]
+
+
+@pytest.mark.parametrize("given", LAST_PERIODS)
+def test_periods_at_the_ends_of_the_calendar_compare_and_sort(given):
+    t = parse_published(given)
+    assert t.end >= t and t.end.tzinfo is not None
+    earlier = parse_published("2023-07-14")
+    assert later(t, earlier) is (t.year == 9999) and not later(t, t)
+    assert later(earlier, t) is (t.year == 1)
+    assert sorted([t, earlier, None], key=sort_key)[-1] is None
+
+
+def test_an_archive_dated_in_the_year_9999_can_be_checked(tmp_path):
+    from attrib.detect import check
+
+    text = " ".join(f"Sentence {i} about the harbour board meeting and its budget for the year {1990 + i}." for i in range(30))
+    store = EmbeddedStore(tmp_path / "attrib.db")
+    try:
+        index_articles(store, [Article.from_dict({"id": f"far-{d}", "text": text, "published_at": d, "outlet": "Far"}) for d in LAST_PERIODS[:3]])
+        for when in LAST_PERIODS:
+            report = check(Article(id="copy", text=text, outlet="Daily", published_at=parse_published(when)), store)
+            assert report.to_json()
+    finally:
+        store.close()
