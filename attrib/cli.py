@@ -94,8 +94,10 @@ def cmd_init(args: argparse.Namespace) -> int:
         count = store.count()
     finally:
         store.close()
+    from attrib.safe_text import one_line
+
     meta = ", ".join(f"{k}={v}" for k, v in params.to_meta().items())
-    print(f"ready: {config.describe_store()} ({count} articles){layout}; fingerprint parameters: {meta}")
+    print(f"ready: {one_line(config.describe_store())} ({count} articles){layout}; fingerprint parameters: {meta}")
     return 0
 
 
@@ -121,7 +123,10 @@ def _line_ranges(lines: Sequence[int], limit: int = 6) -> str:
 def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
     """What ``attrib index`` says of its bad records: one line per record, except that the
     records of one file that failed for the same reason share one line; past ``limit``
-    lines the rest are only counted."""
+    lines the rest are only counted. File names and messages are shown by
+    :func:`~attrib.safe_text.one_line`, so each stays one line a terminal only prints."""
+    from attrib.safe_text import one_line
+
     groups: dict[tuple[str, str], list] = {}
     for record in bad:
         groups.setdefault((record.file or record.location, record.message), []).append(record)
@@ -131,11 +136,11 @@ def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
         if len(lines) == limit:
             break
         if len(records) == 1:
-            lines.append(f"attrib: skipped {records[0]}")
+            lines.append(f"attrib: skipped {one_line(str(records[0]))}")
         else:
             numbers = [r.line for r in records if r.line is not None]
             where = f" (lines {_line_ranges(numbers)})" if len(numbers) == len(records) else ""
-            lines.append(f"attrib: skipped {len(records)} records of {file}: {message}{where}")
+            lines.append(f"attrib: skipped {len(records)} records of {one_line(file)}: {one_line(message)}{where}")
         shown += len(records)
     if shown < len(bad):
         lines.append(f"attrib: … and {len(bad) - shown} more bad record(s) not listed")
@@ -145,6 +150,7 @@ def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
 def cmd_index(args: argparse.Namespace) -> int:
     from attrib.indexing import IndexSummary, index_records
     from attrib.readers import BadRecord, count_records, read_paths
+    from attrib.safe_text import one_line
     from attrib.store import WritePolicy, WriteStatus, open_store
 
     policy = WritePolicy.OVERWRITE if args.overwrite else WritePolicy.UPDATE if args.update else WritePolicy.KEEP
@@ -162,9 +168,12 @@ def cmd_index(args: argparse.Namespace) -> int:
                 if isinstance(event, BadRecord):
                     continue
                 if event.status is WriteStatus.FAILED:
-                    bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+                    bar.write(f"attrib: failed {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
                 elif event.status is WriteStatus.CONFLICT:
-                    bar.write(f"attrib: conflict {event.id}: {event.error} (--update replaces it)", file=sys.stderr)
+                    bar.write(
+                        f"attrib: conflict {one_line(event.id)}: {one_line(str(event.error))} (--update replaces it)",
+                        file=sys.stderr,
+                    )
     except StoreUnavailableError as e:
         raise StoreUnavailableError(
             f"{e} — {summary.landed} article(s) landed before that ({summary.line()}); "
@@ -176,7 +185,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         # one reason (a field under another name) is one line, not thousands.
         for line in bad_record_lines(summary.bad):
             print(line, file=sys.stderr)
-    print(f"{summary.line()} ({config.describe_store()})")
+    print(f"{summary.line()} ({one_line(config.describe_store())})")
     if summary.failed or summary.conflicts:
         return 1
     return EXIT_SKIPPED if summary.bad else 0

@@ -641,3 +641,24 @@ def test_a_line_blank_to_python_but_not_to_json_is_a_bad_record(tmp_path, line):
     assert [r.id for r in out if isinstance(r, Article)] == ["a0", "a1"]
     (bad,) = [r for r in out if isinstance(r, BadRecord)]
     assert bad.line == 2 and bad.message.startswith("invalid JSON")
+
+
+# -- 10. what index prints stays one printable line a record -------------------------------
+
+
+def test_a_file_name_with_escapes_and_newlines_stays_one_line_a_record(env, capsys):
+    folder = env / "in\x1b]0;owned\x07"
+    folder.mkdir()
+    path = folder / "bad\x1b[2J\nname\r.jsonl"
+    path.write_bytes(jsonl_bytes(records(2)) + b"{not json\n" + jsonl_bytes([{"body": "x"}] * 2))
+    db = env / "store\nfile\x9b.db"
+    assert main(["index", str(path), "--db", str(db), "--no-progress", "--workers", "1"]) == 4
+    out, err = capsys.readouterr()
+    shown = str(path).replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\n", "\\n").replace("\r", "\\r")
+    assert err.split("\n") == [
+        f"attrib: skipped {shown}:3: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"attrib: skipped 2 records of {shown}: record has no 'text' (lines 4–5)",
+        "",
+    ]
+    assert out.count("\n") == 1 and out.rstrip("\n").endswith("(embedded store " + str(db).replace("\n", "\\n").replace("\x9b", "\\x9b") + ")")
+
