@@ -2,7 +2,8 @@
 
 Every command has ``--help``; bad input gets one line on stderr and a non-zero exit
 (2: bad input, 3: store unreachable or broken, 1: anything else attrib refused;
-``attrib index`` exits 4 when it skipped records as bad input but stored the rest).
+``attrib index`` and ``attrib scan`` exit 4 when they skipped records as bad input but
+indexed or checked the rest).
 """
 
 from __future__ import annotations
@@ -102,7 +103,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 EXIT_SKIPPED = 4
-"""``attrib index`` stored what it could but skipped some records as bad input."""
+"""``attrib index`` or ``attrib scan`` did the rest but skipped some records as bad input."""
 
 MAX_BAD_LINES = 20
 """Lines of bad records ``attrib index`` prints before it only counts the rest."""
@@ -364,7 +365,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
             source_store.close()
     summary.seconds = time.perf_counter() - started
     print(f"{summary.line()}; reports in {one_line(str(args.output))}")
-    return 1 if summary.failed else 0
+    if summary.failed:
+        return 1
+    return EXIT_SKIPPED if summary.bad else 0
 
 
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
@@ -501,8 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
             "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
             + ID_HELP + " "
             "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input or "
-            "another scan writing OUTPUT, "
-            "3 store unreachable (resume later) or empty."
+            "another scan writing OUTPUT (nothing scanned), 3 store unreachable (resume later) or empty, "
+            "4 some records were skipped as bad input (the rest were checked; see OUTPUT/errors.jsonl)."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

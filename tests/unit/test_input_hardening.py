@@ -299,12 +299,27 @@ def test_index_exits_4_when_records_were_skipped_and_0_when_none(env, capsys):
     assert main(["index", str(mixed), "--no-progress"]) == 4  # the bad line is still bad on a re-run
 
 
-def test_index_help_names_every_exit_code():
+def test_scan_exits_4_when_records_were_skipped_and_0_when_none(env, capsys):
+    clean = env / "clean.jsonl"
+    clean.write_bytes(jsonl_bytes(records(3)))
+    assert main(["index", str(clean), "--no-progress", "--workers", "1"]) == 0
+    assert main(["scan", str(clean), "-o", str(env / "clean-scan"), "--workers", "1", "--no-progress"]) == 0
+    mixed = env / "mixed.jsonl"
+    mixed.write_bytes(jsonl_bytes(records(2)) + b"{not json\n")
+    out = env / "mixed-scan"
+    capsys.readouterr()
+    assert main(["scan", str(mixed), "-o", str(out), "--workers", "1", "--no-progress"]) == 4
+    assert capsys.readouterr().out.startswith("checked 2 ")  # the good records were still checked
+    assert main(["scan", str(mixed), "-o", str(out), "--workers", "1", "--no-progress"]) == 4  # resumed: still bad
+    assert len((out / "errors.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["index", "scan"])
+def test_index_and_scan_help_name_every_exit_code(command):
     from attrib.cli import build_parser
 
     parser = build_parser()
-    index = parser._subparsers._group_actions[0].choices["index"]
-    text = " ".join(index.format_help().split())
+    text = " ".join(parser._subparsers._group_actions[0].choices[command].format_help().split())
     for code in ("0 done", "1 some articles failed", "2 bad input", "3 store unreachable", "4 some records were skipped"):
         assert code in text
 
