@@ -216,7 +216,10 @@ def read_check_article(args: argparse.Namespace):
                     f"starts with '{{' but is not a JSON object ({e.msg} at line {e.lineno} column {e.colno})",
                     source="<stdin>",
                 ) from None
-            article = article_from_record(record, fields)
+            try:
+                article = article_from_record(record, fields)
+            except InputError as e:
+                raise InputError(str(e), source="<stdin>", field=e.field) from None
         else:
             # Read as a .txt file would be, so `check - < story.txt` checks the same title
             # and text as `check story.txt`; with no name to go by, the id is the text's.
@@ -224,8 +227,11 @@ def read_check_article(args: argparse.Namespace):
             article = Article(id=args.id or Article.derive_id(text=body), text=body, title=title)
     else:
         path = Path(args.article)
+        if path.is_dir():
+            raise InputError("is a folder; check takes one article (attrib scan checks a folder)", source=args.article)
         if not path.is_file():
-            raise InputError("no such file", source=args.article)
+            problem = "is not a regular file; give it on standard input (attrib check -)" if path.exists() else "no such file"
+            raise InputError(problem, source=args.article)
         records = list(read_file(path, encoding=args.encoding, base=path.parent, fields=fields))
         if not records:
             raise InputError("no article in the file", source=args.article)
@@ -241,7 +247,7 @@ def read_check_article(args: argparse.Namespace):
     if args.outlet:
         changes["outlet"] = args.outlet
     if args.published_at:
-        changes["published_at"] = parse_datetime(args.published_at)
+        changes["published_at"] = parse_datetime(args.published_at, "--published-at")
     if changes:
         from dataclasses import replace
 
