@@ -89,3 +89,26 @@ def test_an_archive_dated_in_the_year_9999_can_be_checked(tmp_path):
             assert report.to_json()
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("given, shown", [
+    ("2024-06-01T00:00:00+18:01", "+18:01"),
+    ("2024-06-01T00:00:00-23:59", "-23:59"),
+    ("2024-06-01T12:00:00-18:00:01", "-18:00:01"),
+])
+def test_a_utc_offset_past_18_hours_is_refused_as_every_store_would(given, shown):
+    # Python reads offsets up to 24 hours; Elasticsearch refuses a date past ±18:00, so
+    # the same archive would land whole in the embedded store and fail on a cluster.
+    with pytest.raises(InputError) as info:
+        Article.from_dict({"text": "x", "published_at": given})
+    assert info.value.field == "published_at"
+    assert str(info.value) == f"'published_at' has a UTC offset of {shown}, wider than the ±18:00 time zones stay within: {given!r}"
+    from datetime import timedelta
+
+    with pytest.raises(InputError, match="UTC offset"):
+        Article(id="a", text="x", published_at=datetime(2024, 6, 1, tzinfo=timezone(timedelta(hours=19))))
+
+
+@pytest.mark.parametrize("given", ["2024-06-01T00:00:00+18:00", "2024-06-01T00:00:00-18:00", "2024-06-01T00:00:00+14:00"])
+def test_offsets_up_to_18_hours_pass(given):
+    assert Article.from_dict({"text": "x", "published_at": given}).published_at.isoformat() == given
