@@ -482,7 +482,9 @@ def build_parser() -> argparse.ArgumentParser:
             "without the suffix, as attrib index gives it for the file or its folder. Standard input has no "
             "name, so its id is derived from the text (txt-...) unless --id is given. An indexed article "
             "with exactly the same text, and no outlet, URL or date that says otherwise, is the article "
-            "itself under another id and never its own source."
+            "itself under another id and never its own source. "
+            "Exit codes: 0 report written, 1 anything else failed (such as writing the report), 2 bad input "
+            "(the article, an option or the output path), 3 store unreachable or empty."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -266,3 +266,12 @@ def test_bad_standard_input_is_one_line_naming_it(store, capsys, monkeypatch, st
 def test_a_bad_published_at_option_is_one_line_naming_the_option(store, capsys, value):
     assert main(["check", str(SEED_003), "--published-at", value]) == 2
     assert one_line_error(capsys) == f"attrib: '--published-at' is not an ISO 8601 date: {value!r}"
+
+
+def test_check_help_names_its_exit_codes():
+    from attrib.cli import build_parser
+
+    check = build_parser()._subparsers._group_actions[0].choices["check"]
+    text = " ".join(check.format_help().split())
+    for code in ("0 report written", "2 bad input", "3 store unreachable or empty"):
+        assert code in text
