@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 import xxhash
 
-from attrib.core.dates import parse_published
+from attrib.core.dates import UTCOffsetError, check_utc_offset, parse_published
 from attrib.errors import InputError
 
 MAX_TEXT_CHARS = 5_000_000
@@ -79,6 +79,11 @@ class Article:
             )
         if self.published_at is not None and self.published_at.tzinfo is None:
             raise InputError("published_at must be timezone-aware", field="published_at")
+        if self.published_at is not None:
+            try:
+                check_utc_offset(self.published_at)
+            except UTCOffsetError as e:
+                raise InputError(f"'published_at' {e}", field="published_at") from None
 
     @staticmethod
     def derive_id(*, url: str | None = None, text: str | None = None) -> str:
@@ -135,6 +140,8 @@ def parse_datetime(value: Any, field_name: str = "published_at") -> datetime | N
     precision (:class:`~attrib.core.dates.Published`); naive values are taken as UTC."""
     try:
         return parse_published(value)
+    except UTCOffsetError as e:
+        raise InputError(f"'{field_name}' {e}: {value!r}", field=field_name) from None
     except ValueError:
         if isinstance(value, str):
             raise InputError(f"'{field_name}' is not an ISO 8601 date: {value!r}", field=field_name) from None

@@ -2,7 +2,8 @@
 
 Every command has ``--help``; bad input gets one line on stderr and a non-zero exit
 (2: bad input, 3: store unreachable or broken, 1: anything else attrib refused;
-``attrib index`` exits 4 when it skipped records as bad input but stored the rest).
+``attrib index`` and ``attrib scan`` exit 4 when they skipped records as bad input but
+indexed or checked the rest).
 """
 
 from __future__ import annotations
@@ -94,13 +95,15 @@ def cmd_init(args: argparse.Namespace) -> int:
         count = store.count()
     finally:
         store.close()
+    from attrib.safe_text import one_line
+
     meta = ", ".join(f"{k}={v}" for k, v in params.to_meta().items())
-    print(f"ready: {config.describe_store()} ({count} articles){layout}; fingerprint parameters: {meta}")
+    print(f"ready: {one_line(config.describe_store())} ({count} articles){layout}; fingerprint parameters: {meta}")
     return 0
 
 
 EXIT_SKIPPED = 4
-"""``attrib index`` stored what it could but skipped some records as bad input."""
+"""``attrib index`` or ``attrib scan`` did the rest but skipped some records as bad input."""
 
 MAX_BAD_LINES = 20
 """Lines of bad records ``attrib index`` prints before it only counts the rest."""
@@ -121,7 +124,10 @@ def _line_ranges(lines: Sequence[int], limit: int = 6) -> str:
 def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
     """What ``attrib index`` says of its bad records: one line per record, except that the
     records of one file that failed for the same reason share one line; past ``limit``
-    lines the rest are only counted."""
+    lines the rest are only counted. File names and messages are shown by
+    :func:`~attrib.safe_text.one_line`, so each stays one line a terminal only prints."""
+    from attrib.safe_text import one_line
+
     groups: dict[tuple[str, str], list] = {}
     for record in bad:
         groups.setdefault((record.file or record.location, record.message), []).append(record)
@@ -131,11 +137,11 @@ def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
         if len(lines) == limit:
             break
         if len(records) == 1:
-            lines.append(f"attrib: skipped {records[0]}")
+            lines.append(f"attrib: skipped {one_line(str(records[0]))}")
         else:
             numbers = [r.line for r in records if r.line is not None]
             where = f" (lines {_line_ranges(numbers)})" if len(numbers) == len(records) else ""
-            lines.append(f"attrib: skipped {len(records)} records of {file}: {message}{where}")
+            lines.append(f"attrib: skipped {len(records)} records of {one_line(file)}: {one_line(message)}{where}")
         shown += len(records)
     if shown < len(bad):
         lines.append(f"attrib: … and {len(bad) - shown} more bad record(s) not listed")
@@ -145,6 +151,7 @@ def bad_record_lines(bad: Sequence, limit: int = MAX_BAD_LINES) -> list[str]:
 def cmd_index(args: argparse.Namespace) -> int:
     from attrib.indexing import IndexSummary, index_records
     from attrib.readers import BadRecord, count_records, read_paths
+    from attrib.safe_text import one_line
     from attrib.store import WritePolicy, WriteStatus, open_store
 
     policy = WritePolicy.OVERWRITE if args.overwrite else WritePolicy.UPDATE if args.update else WritePolicy.KEEP
@@ -168,11 +175,14 @@ def cmd_index(args: argparse.Namespace) -> int:
                 if getattr(event, "attribution", None) is not None:
                     verdicts[event.attribution.verdict] = verdicts.get(event.attribution.verdict, 0) + 1
                 elif getattr(event, "check_error", None):
-                    bar.write(f"attrib: indexed {event.id} but could not check it: {event.check_error}", file=sys.stderr)
+                    bar.write(f"attrib: indexed {one_line(event.id)} but could not check it: {one_line(str(event.check_error))}", file=sys.stderr)
                 if event.status is WriteStatus.FAILED:
-                    bar.write(f"attrib: failed {event.id}: {event.error}", file=sys.stderr)
+                    bar.write(f"attrib: failed {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
                 elif event.status is WriteStatus.CONFLICT:
-                    bar.write(f"attrib: conflict {event.id}: {event.error} (--update replaces it)", file=sys.stderr)
+                    bar.write(
+                        f"attrib: conflict {one_line(event.id)}: {one_line(str(event.error))} (--update replaces it)",
+                        file=sys.stderr,
+                    )
     except StoreUnavailableError as e:
         raise StoreUnavailableError(
             f"{e} — {summary.landed} article(s) landed before that ({summary.line()}); "
@@ -184,7 +194,7 @@ def cmd_index(args: argparse.Namespace) -> int:
         # one reason (a field under another name) is one line, not thousands.
         for line in bad_record_lines(summary.bad):
             print(line, file=sys.stderr)
-    print(f"{summary.line()} ({config.describe_store()})")
+    print(f"{summary.line()} ({one_line(config.describe_store())})")
     if args.attribute:
         print("checked on arrival: " + (", ".join(f"{n} {v.replace('_', ' ')}" for v, n in sorted(verdicts.items())) or "none new"))
     if summary.failed or summary.conflicts:
@@ -197,7 +207,7 @@ def read_check_article(args: argparse.Namespace):
     import json
 
     from attrib.article import Article, parse_datetime
-    from attrib.readers import BadRecord, article_from_record, read_file, split_title
+    from attrib.readers import BadRecord, article_from_record, load_json, read_file, split_title
 
     fields = _field_map(args)
     if args.article == "-":
@@ -210,13 +220,16 @@ def read_check_article(args: argparse.Namespace):
             raise InputError("no text on standard input", source="<stdin>")
         if text.lstrip().startswith("{"):
             try:
-                record = json.loads(text)
+                record = load_json(text)
             except json.JSONDecodeError as e:
                 raise InputError(
                     f"starts with '{{' but is not a JSON object ({e.msg} at line {e.lineno} column {e.colno})",
                     source="<stdin>",
                 ) from None
-            article = article_from_record(record, fields)
+            try:
+                article = article_from_record(record, fields)
+            except InputError as e:
+                raise InputError(str(e), source="<stdin>", field=e.field) from None
         else:
             # Read as a .txt file would be, so `check - < story.txt` checks the same title
             # and text as `check story.txt`; with no name to go by, the id is the text's.
@@ -224,8 +237,11 @@ def read_check_article(args: argparse.Namespace):
             article = Article(id=args.id or Article.derive_id(text=body), text=body, title=title)
     else:
         path = Path(args.article)
+        if path.is_dir():
+            raise InputError("is a folder; check takes one article (attrib scan checks a folder)", source=args.article)
         if not path.is_file():
-            raise InputError("no such file", source=args.article)
+            problem = "is not a regular file; give it on standard input (attrib check -)" if path.exists() else "no such file"
+            raise InputError(problem, source=args.article)
         records = list(read_file(path, encoding=args.encoding, base=path.parent, fields=fields))
         if not records:
             raise InputError("no article in the file", source=args.article)
@@ -241,7 +257,7 @@ def read_check_article(args: argparse.Namespace):
     if args.outlet:
         changes["outlet"] = args.outlet
     if args.published_at:
-        changes["published_at"] = parse_datetime(args.published_at)
+        changes["published_at"] = parse_datetime(args.published_at, "--published-at")
     if changes:
         from dataclasses import replace
 
@@ -366,7 +382,9 @@ def cmd_scan(args: argparse.Namespace) -> int:
             source_store.close()
     summary.seconds = time.perf_counter() - started
     print(f"{summary.line()}; reports in {one_line(str(args.output))}")
-    return 1 if summary.failed else 0
+    if summary.failed:
+        return 1
+    return EXIT_SKIPPED if summary.bad else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -408,7 +426,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             "(attrib serve --new-key write >> keys.txt makes one), or bind a loopback address"
         )
     who = f"{len(keys)} API key(s)" if keys else "no API keys: loopback clients only"
-    print(f"attrib: serving {config.describe_store()} on http://{args.host}:{args.port} ({who})", file=sys.stderr)
+    print(f"attrib: serving {one_line(config.describe_store())} on http://{args.host}:{args.port} ({who})", file=sys.stderr)
     uvicorn.run(
         "attrib.service.app:app_from_env", factory=True, host=args.host, port=args.port,
         workers=args.workers, log_level=args.log_level, server_header=False,
@@ -532,7 +550,9 @@ def build_parser() -> argparse.ArgumentParser:
             "without the suffix, as attrib index gives it for the file or its folder. Standard input has no "
             "name, so its id is derived from the text (txt-...) unless --id is given. An indexed article "
             "with exactly the same text, and no outlet, URL or date that says otherwise, is the article "
-            "itself under another id and never its own source."
+            "itself under another id and never its own source. "
+            "Exit codes: 0 report written, 1 anything else failed (such as writing the report), 2 bad input "
+            "(the article, an option or the output path), 3 store unreachable or empty."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -560,8 +580,8 @@ def build_parser() -> argparse.ArgumentParser:
             "severity) and reports/*.html. Interrupted scans resume: run the same command again. "
             + ID_HELP + " "
             "Exit codes: 0 done, 1 some articles failed (see OUTPUT/errors.jsonl), 2 bad input or "
-            "another scan writing OUTPUT, "
-            "3 store unreachable (resume later) or empty."
+            "another scan writing OUTPUT (nothing scanned), 3 store unreachable (resume later) or empty, "
+            "4 some records were skipped as bad input (the rest were checked; see OUTPUT/errors.jsonl)."
         ),
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import re
 import sys
 from dataclasses import dataclass, fields as dataclass_fields
 from pathlib import Path
@@ -28,6 +29,10 @@ JSONL_SUFFIXES = {".jsonl", ".ndjson"}
 JSON_SUFFIXES = {".json"}
 HTML_SUFFIXES = {".html", ".htm"}
 KNOWN_SUFFIXES = TEXT_SUFFIXES | JSONL_SUFFIXES | JSON_SUFFIXES | HTML_SUFFIXES
+
+JSON_WHITESPACE = " \t\r\n"
+"""What JSON itself skips; a JSONL line of only these is blank. ``str.strip`` would also
+take form feeds, U+001C to U+001F, NEL and U+2028 for blank and drop such a line unsaid."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,30 @@ def article_from_record(record: Any, fields: FieldMap | None = None) -> Article:
         raise InputError(f"{e} (read from {source!r} by --field {e.field}={source})", field=e.field) from e
 
 
+def load_json(text: str) -> Any:
+    """``json.loads``, failing only with :class:`json.JSONDecodeError`.
+
+    Python's parser also refuses an integer of more digits than
+    ``sys.get_int_max_str_digits()`` (a ``ValueError``) and nesting deeper than the
+    recursion limit (a ``RecursionError``). Raised as they are, either would escape the
+    per-record handling and cost the whole file (or print a traceback), so both become a
+    decode error, positioned at the number or at the outermost array or object.
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise
+    except ValueError:
+        limit = sys.get_int_max_str_digits()
+        number = re.search(r"\d{%d,}" % (limit + 1), text) if limit else None
+        raise json.JSONDecodeError(
+            f"number of more than {limit:,} digits", text, number.start() if number else 0
+        ) from None
+    except RecursionError:
+        start = len(text) - len(text.lstrip())
+        raise json.JSONDecodeError("arrays or objects nested too deeply", text, start) from None
+
+
 def read_paths(paths: Iterable[str | Path], *, encoding: str = "utf-8", fields: FieldMap | None = None) -> Iterator[Record]:
     """Yield the articles of every path: files by their suffix, folders recursively.
 
@@ -139,7 +168,7 @@ def count_records(paths: Iterable[str | Path]) -> int | None:
             suffix = file.suffix.lower()
             if suffix in JSONL_SUFFIXES:
                 with open(file, "rb") as handle:
-                    total += sum(1 for line in handle if line.strip())
+                    total += sum(1 for line in handle if line.strip(JSON_WHITESPACE.encode()))
             elif suffix in KNOWN_SUFFIXES:
                 total += 1
     return total
@@ -227,10 +256,10 @@ def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8", fields: 
         except UnicodeDecodeError as e:
             yield BadRecord(location, _decode_message(e, encoding, where="column", base=1), file=name, line=number)
             continue
-        if not line.strip():
+        if not line.strip(JSON_WHITESPACE):
             continue
         try:
-            record = json.loads(line)
+            record = load_json(line)
         except json.JSONDecodeError as e:
             yield BadRecord(location, f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=number)
             continue
@@ -251,7 +280,7 @@ def _check_line_encoding(encoding: str) -> None:
 
 def _json_document(raw: str, name: str, fields: FieldMap | None = None) -> Iterator[Record]:
     try:
-        data = json.loads(raw)
+        data = load_json(raw)
     except json.JSONDecodeError as e:
         yield BadRecord(f"{name}:{e.lineno}", f"invalid JSON ({e.msg} at column {e.colno})", file=name, line=e.lineno)
         return

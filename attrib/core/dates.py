@@ -16,7 +16,26 @@ import re
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-__all__ = ["Precision", "Published", "later", "parse_published", "sort_key"]
+__all__ = ["MAX_UTC_OFFSET", "Precision", "Published", "UTCOffsetError", "check_utc_offset", "later", "parse_published", "sort_key"]
+
+MAX_UTC_OFFSET = timedelta(hours=18)
+"""The widest UTC offset a time may carry. Python takes anything short of 24 hours, but
+Elasticsearch (java.time) refuses a date past ±18:00, and no time zone comes near it
+(the widest are -12:00 and +14:00): a wider offset is a typo, refused by every store."""
+
+
+class UTCOffsetError(ValueError):
+    """A time with a UTC offset wider than :data:`MAX_UTC_OFFSET`."""
+
+
+def check_utc_offset(moment: datetime) -> None:
+    """Raise :class:`UTCOffsetError` when ``moment``'s UTC offset is wider than ±18:00."""
+    offset = moment.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        seconds = int(abs(offset).total_seconds())
+        shown = f"{'-' if offset < timedelta(0) else '+'}{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+        shown += f":{seconds % 60:02d}" if seconds % 60 else ""
+        raise UTCOffsetError(f"has a UTC offset of {shown}, wider than the ±18:00 time zones stay within")
 
 
 class Precision(str, enum.Enum):
@@ -79,14 +98,21 @@ class Published(datetime):
 
     @property
     def end(self) -> datetime:
-        """The end of the period (exclusive); the moment itself for a time."""
+        """The end of the period (exclusive); the moment itself for a time.
+
+        A period that runs past the last day ``datetime`` can hold (the year 9999, its
+        December, its 31 December) ends at ``datetime.max``, a microsecond short.
+        """
         start = datetime(self.year, self.month, self.day, self.hour, self.minute, self.second, self.microsecond, self.tzinfo)
-        if self.precision is Precision.YEAR:
-            return start.replace(year=self.year + 1)
-        if self.precision is Precision.MONTH:
-            return start.replace(year=self.year + 1, month=1) if self.month == 12 else start.replace(month=self.month + 1)
-        if self.precision is Precision.DAY:
-            return start + timedelta(days=1)
+        try:
+            if self.precision is Precision.YEAR:
+                return start.replace(year=self.year + 1)
+            if self.precision is Precision.MONTH:
+                return start.replace(year=self.year + 1, month=1) if self.month == 12 else start.replace(month=self.month + 1)
+            if self.precision is Precision.DAY:
+                return start + timedelta(days=1)
+        except (ValueError, OverflowError):
+            return datetime.max.replace(tzinfo=self.tzinfo)
         return start
 
     def label(self) -> str:
@@ -108,13 +134,15 @@ def parse_published(value: Any) -> Published | None:
     """A :class:`Published` from an ISO 8601 string (a time, a day, ``YYYY-MM`` or ``YYYY``),
     a ``date`` or a ``datetime``; ``None`` for ``None`` or ``""``. Naive times are UTC.
 
-    Raises ``ValueError`` for anything else.
+    Raises ``ValueError`` for anything else, :class:`UTCOffsetError` for a time whose UTC
+    offset is wider than ±18:00.
     """
     if value is None or value == "":
         return None
     if isinstance(value, Published):
         return value
     if isinstance(value, datetime):
+        check_utc_offset(value)
         return Published(value, Precision.TIME)
     if isinstance(value, date):
         return Published(datetime(value.year, value.month, value.day), Precision.DAY)
@@ -130,6 +158,7 @@ def parse_published(value: Any) -> Published | None:
             raise ValueError(f"no month {month}: {value!r}")
         return Published(datetime(year, int(month), 1), Precision.MONTH)
     parsed = datetime.fromisoformat(text)
+    check_utc_offset(parsed)
     day_only = len(text) <= 10 or ("T" not in text and " " not in text and ":" not in text)
     return Published(parsed, Precision.DAY if day_only else Precision.TIME)
 

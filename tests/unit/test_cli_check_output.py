@@ -206,3 +206,72 @@ def test_check_in_an_empty_folder_leaves_no_store_behind(tmp_path, monkeypatch, 
     assert main(["check", str(SEED_003)]) == 3
     assert "index an archive first" in one_line_error(capsys)
     assert list(tmp_path.iterdir()) == []
+
+
+# -- every bad input is one line naming it, exit 2 -----------------------------------------
+
+BINARY = bytes(range(256)) * 2
+BAD_FILES = {
+    "empty.txt": (b"", "file has no text"),
+    "empty.json": (b"", "invalid JSON (Expecting value at column 1)"),
+    "empty.html": (b"", "no article text found in the HTML page"),
+    "blank.txt": (b" \n\t\n", "file has no text"),
+    "binary.txt": (BINARY, "not utf-8 text (byte 0x80 at offset 128); convert it to UTF-8 or pass --encoding"),
+    "binary.json": (BINARY, "not utf-8 text (byte 0x80 at offset 128); convert it to UTF-8 or pass --encoding"),
+    "binary.html": (BINARY, "not utf-8 text (byte 0x80 at offset 128); convert it to UTF-8 or pass --encoding"),
+    "none.json": (b"[]", "no article in the file"),
+    "two.json": (b'[{"text": "a b"}, {"text": "c d"}]', "holds 2 articles; check one at a time or use attrib scan"),
+    "numbers.json": (b"[1]", "record is not a JSON object"),
+    "number.json": (b"42", "record is not a JSON object"),
+    "untexted.json": (b'{"id": "x"}', "record has no 'text'"),
+    "two.jsonl": (b'{"text": "a b"}\n{"text": "c d"}\n', "holds 2 articles; check one at a time or use attrib scan"),
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_bad_article_file_is_one_line_naming_it(store, capsys, name):
+    data, message = BAD_FILES[name]
+    path = store / name
+    path.write_bytes(data)
+    assert main(["check", str(path)]) == 2
+    err = one_line_error(capsys)
+    assert err.startswith(f"attrib: {path}") and err.endswith(message)
+
+
+def test_a_folder_or_a_pipe_is_not_an_article_file(store, capsys):
+    folder = store / "stories.txt"
+    folder.mkdir()
+    assert main(["check", str(folder)]) == 2
+    assert one_line_error(capsys) == f"attrib: {folder}: is a folder; check takes one article (attrib scan checks a folder)"
+    fifo = store / "pipe.txt"
+    os.mkfifo(fifo)
+    assert main(["check", str(fifo)]) == 2
+    assert one_line_error(capsys) == f"attrib: {fifo}: is not a regular file; give it on standard input (attrib check -)"
+
+
+@pytest.mark.parametrize("stdin, message", [
+    (b"", "attrib: <stdin>: no text on standard input"),
+    (BINARY, "attrib: <stdin>: not utf-8 text (byte 0x80 at offset 128)"),
+    (b'{"text": 5}', "attrib: <stdin>: 'text' must be a string"),
+    (b'{"id": "x"}', "attrib: <stdin>: record has no 'text'"),
+    (b'{"id": "x"', "attrib: <stdin>: starts with '{' but is not a JSON object (Expecting ',' delimiter at line 1 column 11)"),
+])
+def test_bad_standard_input_is_one_line_naming_it(store, capsys, monkeypatch, stdin, message):
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin)))
+    assert main(["check", "-"]) == 2
+    assert one_line_error(capsys) == message
+
+
+@pytest.mark.parametrize("value", ["nonsense", "2024-13", "yesterday 10:00"])
+def test_a_bad_published_at_option_is_one_line_naming_the_option(store, capsys, value):
+    assert main(["check", str(SEED_003), "--published-at", value]) == 2
+    assert one_line_error(capsys) == f"attrib: '--published-at' is not an ISO 8601 date: {value!r}"
+
+
+def test_check_help_names_its_exit_codes():
+    from attrib.cli import build_parser
+
+    check = build_parser()._subparsers._group_actions[0].choices["check"]
+    text = " ".join(check.format_help().split())
+    for code in ("0 report written", "2 bad input", "3 store unreachable or empty"):
+        assert code in text

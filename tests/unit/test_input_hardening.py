@@ -299,12 +299,27 @@ def test_index_exits_4_when_records_were_skipped_and_0_when_none(env, capsys):
     assert main(["index", str(mixed), "--no-progress"]) == 4  # the bad line is still bad on a re-run
 
 
-def test_index_help_names_every_exit_code():
+def test_scan_exits_4_when_records_were_skipped_and_0_when_none(env, capsys):
+    clean = env / "clean.jsonl"
+    clean.write_bytes(jsonl_bytes(records(3)))
+    assert main(["index", str(clean), "--no-progress", "--workers", "1"]) == 0
+    assert main(["scan", str(clean), "-o", str(env / "clean-scan"), "--workers", "1", "--no-progress"]) == 0
+    mixed = env / "mixed.jsonl"
+    mixed.write_bytes(jsonl_bytes(records(2)) + b"{not json\n")
+    out = env / "mixed-scan"
+    capsys.readouterr()
+    assert main(["scan", str(mixed), "-o", str(out), "--workers", "1", "--no-progress"]) == 4
+    assert capsys.readouterr().out.startswith("checked 2 ")  # the good records were still checked
+    assert main(["scan", str(mixed), "-o", str(out), "--workers", "1", "--no-progress"]) == 4  # resumed: still bad
+    assert len((out / "errors.jsonl").read_text().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["index", "scan"])
+def test_index_and_scan_help_name_every_exit_code(command):
     from attrib.cli import build_parser
 
     parser = build_parser()
-    index = parser._subparsers._group_actions[0].choices["index"]
-    text = " ".join(index.format_help().split())
+    text = " ".join(parser._subparsers._group_actions[0].choices[command].format_help().split())
     for code in ("0 done", "1 some articles failed", "2 bad input", "3 store unreachable", "4 some records were skipped"):
         assert code in text
 
@@ -589,3 +604,76 @@ def test_check_of_truncated_json_on_stdin_is_one_line_naming_the_position(env, c
     with pytest.raises(json.JSONDecodeError) as parse:
         json.loads(truncated)
     assert f"line {parse.value.lineno} column {parse.value.colno}" in err[0]
+
+
+# -- 9. JSON Python refuses for its own limits: a huge number, deep nesting ------------------
+
+HUGE_NUMBER = '{"id": ' + "7" * 5000 + ', "text": "x"}'
+DEEP = "[" * 100_000 + "]" * 100_000
+
+
+def test_a_huge_number_or_deep_nesting_costs_only_its_line(env, capsys):
+    items = records(4)
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(items[:1]) + HUGE_NUMBER.encode() + b"\n" + jsonl_bytes(items[1:3]) + DEEP.encode() + b"\n" + jsonl_bytes(items[3:]))
+    assert main(["index", str(path), "--no-progress", "--workers", "1"]) == 4
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        f"attrib: skipped {path}:2: invalid JSON (number of more than 4,300 digits at column 8)",
+        f"attrib: skipped {path}:5: invalid JSON (arrays or objects nested too deeply at column 1)",
+    ]
+    assert stored_ids(env) == {item["id"] for item in items}
+
+
+@pytest.mark.parametrize("document", [HUGE_NUMBER, DEEP])
+def test_a_json_file_python_cannot_parse_is_one_bad_record(tmp_path, document):
+    path = tmp_path / "one.json"
+    path.write_text(document, encoding="utf-8")
+    (record,) = read_paths([path])
+    assert isinstance(record, BadRecord) and record.message.startswith("invalid JSON (")
+
+
+@pytest.mark.parametrize("document", [HUGE_NUMBER, '{"a": ' * 100_000])
+def test_check_of_such_json_on_stdin_is_one_line_exit_2(env, capsys, monkeypatch, document):
+    import io
+
+    path = env / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(1)))
+    main(["index", str(path), "--no-progress", "--workers", "1"])
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(document.encode())))
+    assert main(["check", "-"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    assert err.startswith("attrib: <stdin>: starts with '{' but is not a JSON object (")
+
+
+@pytest.mark.parametrize("line", ["\x0b", "\x0c", "\x1c\x1d", "\x85", "\u2028", "\u3000"])
+def test_a_line_blank_to_python_but_not_to_json_is_a_bad_record(tmp_path, line):
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(jsonl_bytes(records(1)) + line.encode() + b"\n \t\r\n" + jsonl_bytes(records(2)[1:]))
+    out = list(read_paths([path]))
+    assert [r.id for r in out if isinstance(r, Article)] == ["a0", "a1"]
+    (bad,) = [r for r in out if isinstance(r, BadRecord)]
+    assert bad.line == 2 and bad.message.startswith("invalid JSON")
+
+
+# -- 10. what index prints stays one printable line a record -------------------------------
+
+
+def test_a_file_name_with_escapes_and_newlines_stays_one_line_a_record(env, capsys):
+    folder = env / "in\x1b]0;owned\x07"
+    folder.mkdir()
+    path = folder / "bad\x1b[2J\nname\r.jsonl"
+    path.write_bytes(jsonl_bytes(records(2)) + b"{not json\n" + jsonl_bytes([{"body": "x"}] * 2))
+    db = env / "store\nfile\x9b.db"
+    assert main(["index", str(path), "--db", str(db), "--no-progress", "--workers", "1"]) == 4
+    out, err = capsys.readouterr()
+    shown = str(path).replace("\x1b", "\\x1b").replace("\x07", "\\x07").replace("\n", "\\n").replace("\r", "\\r")
+    assert err.split("\n") == [
+        f"attrib: skipped {shown}:3: invalid JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"attrib: skipped 2 records of {shown}: record has no 'text' (lines 4–5)",
+        "",
+    ]
+    assert out.count("\n") == 1 and out.rstrip("\n").endswith("(embedded store " + str(db).replace("\n", "\\n").replace("\x9b", "\\x9b") + ")")
+

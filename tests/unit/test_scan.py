@@ -32,7 +32,8 @@ def archive(tmp_path, monkeypatch):
 
 def test_scan_writes_reports_csv_and_index(archive, tmp_path, capsys):
     out = tmp_path / "scan"
-    assert main(["scan", str(archive), "--output", str(out), "--workers", "2", "--no-progress"]) == 0
+    # 4: the archive's "{broken" line was skipped, the rest checked
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "2", "--no-progress"]) == 4
     stdout = capsys.readouterr().out
     assert "checked 41" in stdout and "bad records 1" in stdout
     reports = [json.loads(line) for line in (out / "reports.jsonl").read_text().splitlines()]
@@ -54,12 +55,12 @@ def test_scan_writes_reports_csv_and_index(archive, tmp_path, capsys):
 
 def test_rerun_resumes_and_writes_nothing_twice(archive, tmp_path, capsys):
     out = tmp_path / "scan"
-    assert main(["scan", str(archive), "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "1", "--no-progress"]) == 4
     lines = (out / "reports.jsonl").read_text().splitlines()
     # Simulate a kill: drop the last ten reports and leave a torn line.
     (out / "reports.jsonl").write_text("\n".join(lines[:-10]) + "\n" + lines[-10][:37], encoding="utf-8")
     capsys.readouterr()
-    assert main(["scan", str(archive), "--output", str(out), "--workers", "2", "--no-progress"]) == 0
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "2", "--no-progress"]) == 4
     stdout = capsys.readouterr().out
     assert stdout.startswith("checked 10 (") and "resumed past 31" in stdout
     ids = [json.loads(line)["article"]["id"] for line in (out / "reports.jsonl").read_text().splitlines()]
@@ -69,7 +70,7 @@ def test_rerun_resumes_and_writes_nothing_twice(archive, tmp_path, capsys):
 
 def test_other_options_into_the_same_folder_are_refused(archive, tmp_path, capsys):
     out = tmp_path / "scan"
-    assert main(["scan", str(archive), "--output", str(out), "--workers", "1", "--no-progress"]) == 0
+    assert main(["scan", str(archive), "--output", str(out), "--workers", "1", "--no-progress"]) == 4
     assert main(["scan", str(archive), "--output", str(out), "--min-coverage", "0.5", "--no-progress"]) == 2
     assert "holds a scan of other inputs or with other options" in capsys.readouterr().err
 

@@ -155,7 +155,7 @@ def test_skipped_record_lines_stay_one_line_each(indexed_db, tmp_path, monkeypat
     monkeypatch.setenv("ATTRIB_DB", str(indexed_db))
     archive = tmp_path / "arch\x1b[31m\nive.jsonl"
     archive.write_text('{"id": "ok", "text": "Some plain text about the weather."}\n{broken\n', encoding="utf-8")
-    assert run_scan(archive, tmp_path / "scan") == 0
+    assert run_scan(archive, tmp_path / "scan") == 4  # the broken line skipped, the rest checked
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and not any(c in err.rstrip("\n") for c in CONTROL)
     assert "arch\\x1b[31m\\nive.jsonl:2" in err
