@@ -157,8 +157,17 @@ def cmd_index(args: argparse.Namespace) -> int:
     policy = WritePolicy.OVERWRITE if args.overwrite else WritePolicy.UPDATE if args.update else WritePolicy.KEEP
     config = _config(args)
     fields = _field_map(args)
-    records = read_paths(args.paths, encoding=args.encoding, fields=fields)  # checks the paths exist first
-    total = count_records(args.paths)
+    source_client = None
+    if args.from_es_index:
+        source_client, records, total = _newsroom_index(args, config, fields)
+    else:
+        if not args.paths:
+            raise InputError("give PATH... to index files, or --from-es-index NAME to read an Elasticsearch index")
+        for flag in ("follow", "write_back"):
+            if getattr(args, flag):
+                raise InputError(f"--{flag.replace('_', '-')} works with --from-es-index")
+        records = read_paths(args.paths, encoding=args.encoding, fields=fields)  # checks the paths exist first
+        total = count_records(args.paths)
     store = open_store(config, _params(args))
     summary = IndexSummary()
     verdicts: dict[str, int] = {}
@@ -166,14 +175,20 @@ def cmd_index(args: argparse.Namespace) -> int:
         from attrib.attribution import index_and_attribute
     run = index_and_attribute if args.attribute else index_records  # the same events, attributed
     try:
+        # Followed documents arrive in one batch per poll, each indexed when it arrives.
+        batches = records if args.follow else [records]
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in run(store, records, policy=policy, workers=args.workers):
+            for event in (e for batch in batches for e in run(store, batch, policy=policy, workers=args.workers)):
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
                     continue
                 if getattr(event, "attribution", None) is not None:
                     verdicts[event.attribution.verdict] = verdicts.get(event.attribution.verdict, 0) + 1
+                    if args.write_back:
+                        from attrib.es_source import write_back
+
+                        write_back(source_client, args.from_es_index, event.id, _attribution_fields(event.attribution))
                 elif getattr(event, "check_error", None):
                     bar.write(f"attrib: indexed {one_line(event.id)} but could not check it: {one_line(str(event.check_error))}", file=sys.stderr)
                 if event.status is WriteStatus.FAILED:
@@ -188,8 +203,14 @@ def cmd_index(args: argparse.Namespace) -> int:
             f"{e} — {summary.landed} article(s) landed before that ({summary.line()}); "
             "run the same command again to index the rest"
         ) from e
+    except KeyboardInterrupt:
+        if not args.follow:
+            raise
+        print("attrib: stopped following", file=sys.stderr)
     finally:
         store.close()
+        if source_client is not None:
+            source_client.close()
         # Bad records are told after the run, so that a file whose every line fails for
         # one reason (a field under another name) is one line, not thousands.
         for line in bad_record_lines(summary.bad):
@@ -200,6 +221,42 @@ def cmd_index(args: argparse.Namespace) -> int:
     if summary.failed or summary.conflicts:
         return 1
     return EXIT_SKIPPED if summary.bad else 0
+
+
+def _newsroom_index(args: argparse.Namespace, config, fields):
+    """A client of the cluster, the records of the index ``--from-es-index`` names (read
+    once, or followed by ``--timestamp-field``), and their number when known."""
+    import time
+
+    from attrib import es_source
+    from attrib.store.elastic import make_client
+
+    if args.paths:
+        raise InputError("give PATH... or --from-es-index, not both")
+    if not config.es_url:
+        raise InputError("--from-es-index reads an Elasticsearch index: give --es-url or set ATTRIB_ES_URL")
+    if args.write_back and not args.attribute:
+        raise InputError("--write-back writes what the check on arrival finds: add --attribute")
+    if args.write_back and "id" in fields:
+        raise InputError("--write-back updates the source documents by their _id: drop --field id")
+    if args.follow and not args.timestamp_field:
+        raise InputError("--follow needs --timestamp-field FIELD, the time each document was added")
+    client = make_client(config)
+    if not args.follow:
+        return client, es_source.read_index(client, args.from_es_index, fields), es_source.count(client, args.from_es_index)
+    deadline = None if args.follow_for is None else time.monotonic() + args.follow_for
+    records = es_source.follow_index(
+        client, args.from_es_index, args.timestamp_field, fields, poll_seconds=args.poll_seconds,
+        stop=lambda: deadline is not None and time.monotonic() >= deadline,
+    )
+    return client, records, None
+
+
+def _attribution_fields(attribution) -> dict:
+    from dataclasses import asdict
+
+    values = asdict(attribution)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
 
 
 def read_check_article(args: argparse.Namespace):
@@ -523,7 +580,16 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=STORE_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    index.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to index, or -")
+    index.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to index, or -")
+    newsroom = index.add_argument_group(
+        "reading a newsroom's own Elasticsearch index (in the cluster of --es-url; map its field names with --field)"
+    )
+    newsroom.add_argument("--from-es-index", metavar="NAME", help="index every document of this index (a point-in-time read; run it again to pick up what is missing: what is stored is left alone)")
+    newsroom.add_argument("--follow", action="store_true", help="then keep polling for documents newer than the newest seen, by --timestamp-field, until interrupted")
+    newsroom.add_argument("--timestamp-field", metavar="FIELD", help="the date field --follow polls by (when each document was added)")
+    newsroom.add_argument("--poll-seconds", type=float, default=10.0, help="seconds between two polls of --follow (default: 10)")
+    newsroom.add_argument("--follow-for", type=float, metavar="SECONDS", help="stop following after this many seconds (default: until interrupted)")
+    newsroom.add_argument("--write-back", action="store_true", help="with --attribute, store each new article's attribution on its source document as attrib.* (a partial update)")
     replace = index.add_mutually_exclusive_group()
     replace.add_argument("--update", action="store_true", help="replace an article already indexed under the same id when its text changed (a corrected article)")
     replace.add_argument("--overwrite", action="store_true", help="replace articles already indexed under the same id")
