@@ -12,11 +12,13 @@ import enum
 import html
 import json
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from attrib.article import Article
 from attrib.core import FingerprintParams
-from attrib.core.align import Passage
+from attrib.core.align import Passage, PassageKind
+from attrib.core.sentence_pairs import SentencePair
 from attrib.core.quotes import QuoteFinding, QuoteOccurrence
 
 SCHEMA = "attrib.report/1"
@@ -154,6 +156,23 @@ class Report:
         return _render_html(self)
 
 
+def passage_pairs(query_text: str, source_text: str, passage: Passage) -> tuple[SentencePair, ...]:
+    """The sentence pairs of a ``near`` or ``paraphrase`` passage (none for a verbatim
+    one: its two sides are the same words). See :mod:`attrib.core.sentence_pairs`."""
+    if passage.kind is PassageKind.VERBATIM:
+        return ()
+    return _pairs(query_text, source_text, passage.query_start, passage.query_end,
+                  passage.source_start, passage.source_end)
+
+
+@lru_cache(maxsize=256)
+def _pairs(query_text: str, source_text: str, qa: int, qb: int, sa: int, sb: int) -> tuple[SentencePair, ...]:
+    # cached: the JSON, terminal and HTML renderings of one report ask for the same pairs
+    from attrib.core.sentence_pairs import align_sentences
+
+    return align_sentences(query_text, (qa, qb), source_text, (sa, sb))
+
+
 def _when(t) -> str:
     """A publication time for people, at the precision it was given (``July 2023``)."""
     return t.label() if hasattr(t, "label") else f"{t:%Y-%m-%d %H:%M %Z}"
@@ -182,6 +201,15 @@ def _span(text: str, start: int, end: int) -> dict[str, Any]:
     return {"start": start, "end": end, "text": text[start:end]}
 
 
+def _pair_dict(query_text: str, source_text: str, pair: SentencePair) -> dict[str, Any]:
+    return {
+        "kind": pair.kind,
+        "similarity": pair.similarity,
+        "query": _span(query_text, *pair.query) if pair.query else None,
+        "source": _span(source_text, *pair.source) if pair.source else None,
+    }
+
+
 def _source_dict(article: Article, match: SourceMatch) -> dict[str, Any]:
     return {
         "article": _article_dict(match.article),
@@ -195,6 +223,8 @@ def _source_dict(article: Article, match: SourceMatch) -> dict[str, Any]:
                 "similarity": round(p.similarity, 4),
                 "query": _span(article.text, p.query_start, p.query_end),
                 "source": _span(match.article.text, p.source_start, p.source_end),
+                "sentence_pairs": [_pair_dict(article.text, match.article.text, pair)
+                                   for pair in passage_pairs(article.text, match.article.text, p)],
             }
             for p in match.passages
         ],
