@@ -82,13 +82,14 @@ class Report:
             o = self.original
             when = f", published {_when(o.article.published_at)}" if o.article.published_at else ""
             kind = "Licensed reuse of" if self.verdict is Verdict.LICENSED_REUSE else "Likely original:"
+            cover = "covers" if len(o.passages) == 1 else "cover"
             text = (
-                f"{kind} {_label(o.article)}{when}; {len(o.passages)} passage(s) cover "
+                f"{kind} {_label(o.article)}{when}; {_count(len(o.passages), 'passage')} {cover} "
                 f"{o.query_coverage:.0%} of this article and {o.source_coverage:.0%} of the original."
             )
         flagged = len(self.unattributed_quotes)
         if flagged:
-            text += f" {flagged} quote(s) taken without credit."
+            text += f" {_count(flagged, 'quote')} taken without credit."
         return text
 
     # -- JSON --------------------------------------------------------------------------
@@ -114,41 +115,19 @@ class Report:
 
     # -- terminal ----------------------------------------------------------------------
 
-    def to_text(self, color: bool = False, width: int = 100) -> str:
-        hi = (lambda s: f"\x1b[1;33m{s}\x1b[0m") if color else (lambda s: f"[{s}]")
-        bold = (lambda s: f"\x1b[1m{s}\x1b[0m") if color else (lambda s: s)
-        red = (lambda s: f"\x1b[1;31m{s}\x1b[0m") if color else (lambda s: s)
-        lines = [bold(f"{_label(self.article)}: {self.verdict.value.replace('_', ' ')}"), self.summary(), ""]
-        for match in self.sources:
-            licensed = " (licensed)" if match.licensed else ""
-            lines.append(
-                bold(f"{match.relation.value}{licensed}: {_label(match.article)}")
-                + f"  coverage {match.query_coverage:.0%} of this article, {match.source_coverage:.0%} of it"
-            )
-            for p in match.passages:
-                q = self.article.text[p.query_start : p.query_end]
-                s = match.article.text[p.source_start : p.source_end]
-                lines.append(f"  {p.kind.value} {p.similarity:.2f}  this [{p.query_start}:{p.query_end}]  source [{p.source_start}:{p.source_end}]")
-                lines.append("    this:   " + hi(_clip(q, width)))
-                if s != q:
-                    lines.append("    source: " + _clip(s, width))
-            lines.append("")
-        if self.quotes:
-            lines.append(bold("Quotes"))
-            for finding in self.quotes:
-                quote = finding.quote
-                mark = red("UNATTRIBUTED") if finding.flagged else finding.verdict.value
-                speaker = f" ({quote.speaker})" if quote.speaker else ""
-                lines.append(f"  {mark}: “{_clip(quote.text, width - 20)}”{speaker}")
-                if finding.origin is not None:
-                    origin = finding.origin
-                    where = "closest match in" if finding.verdict.value == "unknown_origin" else "first in"
-                    lines.append(f"    {where} {origin.article_id} ({origin.outlet or 'unknown outlet'}){' — altered' if finding.altered else ''}")
-                    if finding.altered:
-                        lines.append(f"    original: “{_clip(origin.quote_text, width - 16)}”")
-                if finding.reason:
-                    lines.append(f"    {finding.reason}")
-        return "\n".join(lines).rstrip() + "\n"
+    def to_text(self, color: bool = False, width: int = 100, verbose: bool = False,
+                max_pairs: int = 20) -> str:
+        """The report for a reader at a terminal: verdict first, then each source with
+        its passages and their first ``max_pairs`` sentence pairs side by side, then the
+        quotes, all in plain words and wrapped to ``width`` columns.
+
+        ``verbose`` adds character offsets, inserted and dropped sentences, every pair,
+        the quotes' raw reasons and the check's figures. Article text is shown with
+        control characters escaped (:mod:`attrib.safe_text`); ``color`` adds ANSI
+        emphasis, which only the caller can know the terminal takes.
+        """
+        return _render_text(self, color=color, width=max(60, width), verbose=verbose,
+                            max_pairs=None if verbose else max_pairs)
 
     # -- HTML --------------------------------------------------------------------------
 
@@ -186,9 +165,81 @@ def _label(article: Article) -> str:
     return f"{label} “{article.title}”" if article.title else label
 
 
-def _clip(text: str, width: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: width - 1] + "…"
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+# -- plain words ------------------------------------------------------------------------
+
+KIND_WORDS = {
+    PassageKind.VERBATIM: "word for word",
+    PassageKind.NEAR: "lightly edited",
+    PassageKind.PARAPHRASE: "reworded",
+}
+"""Each passage kind for a reader (the kind's own name follows in brackets)."""
+
+VERDICT_WORDS = {
+    Verdict.COPIED: ("Copied", "this article reuses text from an earlier article by another outlet."),
+    Verdict.LICENSED_REUSE: ("Licensed reuse", "this article reuses text from its own outlet or an allowlisted "
+                                               "partner, which is not plagiarism."),
+    Verdict.NO_SOURCE: ("No source found", "nothing in the index looks like the source of this article."),
+}
+
+RELATION_WORDS = {
+    Relation.ORIGINAL: "Likely original",
+    Relation.ALSO_SEEN: "Also seen in (another copy of the same text, published after the original)",
+    Relation.SOURCE: "Also draws on",
+    Relation.LATER: "Published after this article (so not its source)",
+}
+
+
+def quote_words(finding: QuoteFinding, names: dict[str, str] | None = None) -> str:
+    """What a quote's verdict means, in a sentence for a reader ("Quote taken from Al
+    Jazeera's interview without credit; wording altered."). ``names`` maps article ids to
+    labels for articles the report shows."""
+    from attrib.core.quotes import QuoteVerdict, is_interview
+
+    names = names or {}
+    origin = finding.origin
+    where = ""
+    if origin is not None:
+        where = names.get(origin.article_id, origin.article_id)
+    verdict = finding.verdict
+    if verdict is QuoteVerdict.UNATTRIBUTED:
+        interview = origin is not None and (
+            origin.interview if origin.interview is not None else is_interview(origin.cue, origin.credited_outlet))
+        if origin is None:
+            text = "Quote taken from another outlet without credit"
+        elif interview and (origin.credited_outlet or origin.outlet):
+            text = f"Quote taken from {origin.credited_outlet or origin.outlet}'s interview without credit"
+        elif interview:
+            text = f"Quote taken without credit from an interview first published in {where}"
+        else:
+            text = f"Quote first carried by {origin.outlet or where}, used without credit"
+    elif verdict is QuoteVerdict.CREDITED:
+        text = f"Quote properly {finding.reason}" if finding.reason.startswith("credited to") else "Quote credited to its source"
+    elif verdict is QuoteVerdict.INDEPENDENT:
+        text = "Public statement: several outlets carried it at about the same time"
+    elif verdict is QuoteVerdict.OWN:
+        text = "This article, or its own outlet, carried the quote first"
+    elif origin is None and not finding.also_seen:
+        text = "Not found in any other stored article"
+    else:
+        undated = "article has no date" in finding.reason
+        text = ("Cannot tell who carried the quote first: this article has no date" if undated
+                else "Cannot tell who carried the quote first: no dated appearance elsewhere")
+        if origin is not None:
+            text += f"; closest match in {where}"
+    if finding.altered and origin is not None:
+        text += "; wording altered"
+    return text + "."
+
+
+def _flat(text: str) -> str:
+    """Article text on one line, with control characters escaped."""
+    from attrib.safe_text import one_line
+
+    return one_line(" ".join(text.split()))
 
 
 def _article_dict(article: Article) -> dict[str, Any]:
@@ -260,6 +311,141 @@ def _quote_dict(article: Article, finding: QuoteFinding) -> dict[str, Any]:
         "also_seen": [_occurrence_dict(o) for o in finding.also_seen],
         "reason": finding.reason,
     }
+
+
+# -- terminal rendering -------------------------------------------------------------------
+
+
+def _short(article: Article) -> str:
+    """An article for a reader: its id, outlet and title, control characters escaped."""
+    return _flat(_label(article))
+
+
+def _render_text(report: Report, *, color: bool, width: int, verbose: bool, max_pairs: int | None) -> str:
+    import textwrap
+
+    def style(code: str):
+        return (lambda s: f"\x1b[{code}m{s}\x1b[0m") if color else (lambda s: s)
+
+    bold, red, dim = style("1"), style("1;31"), style("2")
+    out: list[str] = []
+
+    def para(text: str, indent: int = 0, first: str | None = None) -> None:
+        lead = " " * indent
+        out.extend(textwrap.wrap(text, width, initial_indent=lead if first is None else first,
+                                 subsequent_indent=lead, break_on_hyphens=False) or [lead])
+
+    head, meaning = VERDICT_WORDS[report.verdict]
+    para(f"{head.upper()}: {meaning}")
+    out[0] = (red if report.verdict is Verdict.COPIED else bold)(f"{head.upper()}:") + out[0][len(head) + 1:]
+    para(f"Checked: {_short(report.article)}")
+    names = {m.article.id: _short(m.article) for m in report.sources}
+    flagged = len(report.unattributed_quotes)
+    for match in report.sources:
+        out.append("")
+        relation = RELATION_WORDS[match.relation] + (" (licensed reuse)" if match.licensed else "")
+        start = len(out)
+        para(f"{relation}: {_short(match.article)}")
+        out[start] = bold(f"{relation}:") + out[start][len(relation) + 1:] if out[start].startswith(relation) else out[start]
+        facts = []
+        if match.article.published_at:
+            facts.append(f"published {_when(match.article.published_at)}")
+        weight = sum(p.query_length for p in match.passages)
+        if weight:
+            similarity = sum(p.similarity * p.query_length for p in match.passages) / weight
+            facts.append(f"similarity {similarity:.0%}")
+        facts.append(f"covers {match.query_coverage:.0%} of this article and {match.source_coverage:.0%} of "
+                     + ("the original" if match.relation is Relation.ORIGINAL else "that article"))
+        para("; ".join(facts) + ".", indent=2)
+        if verbose:
+            para(f"retrieval score {match.retrieval_score:.2f}", indent=2)
+        if match.relation is Relation.ORIGINAL and flagged:
+            para(f"{_count(flagged, 'quote')} taken without credit (see Quotes below).", indent=2)
+        if match.relation in (Relation.ALSO_SEEN, Relation.LATER) and not verbose:
+            continue
+        for number, passage in enumerate(match.passages, start=1):
+            _text_passage(report, match, passage, number, out, para, width, verbose, max_pairs, dim)
+    if report.quotes:
+        out.append("")
+        out.append(bold("Quotes"))
+        for finding in report.quotes:
+            out.append("")
+            quote = finding.quote
+            speaker = f" ({_flat(quote.speaker)})" if quote.speaker else ""
+            mark = red("Taken without credit: ") if finding.flagged else ""
+            para(f"{mark}“{_flat(quote.text)}”{speaker}", indent=4, first="  ")
+            para(quote_words(finding, names), indent=4)
+            if finding.altered and finding.origin is not None:
+                para(f"Original wording: “{_flat(finding.origin.quote_text)}”", indent=4)
+            if verbose:
+                para(f"at {quote.start}–{quote.end}; {finding.verdict.value}: {_flat(finding.reason)}", indent=4)
+    if verbose:
+        out.append("")
+        out.append(dim(f"{_count(report.candidates_checked, 'candidate')} aligned; "
+                       + ", ".join(f"{k} {v:.0f} ms" for k, v in report.timings_ms.items())))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _text_passage(report: Report, match: SourceMatch, passage: Passage, number: int, out: list[str], para,
+                  width: int, verbose: bool, max_pairs: int | None, dim) -> None:
+    import textwrap
+
+    query, source = report.article.text, match.article.text
+    pairs = passage_pairs(query, source, passage)
+    matched = [p for p in pairs if p.kind == "pair"]
+    inserted = sum(p.kind == "inserted" for p in pairs)
+    dropped = sum(p.kind == "dropped" for p in pairs)
+    other = "the original" if match.relation is Relation.ORIGINAL else "that article"
+    out.append("")
+    line = (f"Passage {number} of {len(match.passages)}: {KIND_WORDS[passage.kind]} ({passage.kind.value}), "
+            f"similarity {passage.similarity:.0%}")
+    if matched:
+        line += (f"; {_count(len(matched), 'sentence')} rewritten, {inserted} added by this article, "
+                 f"{dropped} of {other} left out")
+    para(line + ".", indent=4, first="  ")
+    if verbose:
+        para(f"this article {passage.query_start}–{passage.query_end}, {other} "
+             f"{passage.source_start}–{passage.source_end}", indent=4)
+    if not matched:
+        # word for word, or too long to pair: the passage's opening words, cut at a word
+        words = _flat(query[passage.query_start:passage.query_end]).split(" ")
+        shown = " ".join(words[:60])
+        rest = len(words) - 60
+        para(f"“{shown}" + (f" …” ({rest} more words)" if rest > 0 else "”"), indent=6, first="    ")
+        return
+    out.append("")
+    gutter = 12
+    column = (width - gutter - 3) // 2
+    wrap = lambda t: textwrap.wrap(_flat(t), column, break_on_hyphens=False) or [""]  # noqa: E731
+    out.append(" " * gutter + dim("This article".ljust(column) + " │ " + other[0].upper() + other[1:]))
+    shown = 0
+    for pair in pairs:
+        if pair.kind != "pair" and not verbose:
+            continue
+        if max_pairs is not None and shown >= max_pairs:
+            break
+        shown += pair.kind == "pair"
+        left = wrap(query[pair.query[0]:pair.query[1]]) if pair.query else [dim("(not in this article)")]
+        right = wrap(source[pair.source[0]:pair.source[1]]) if pair.source else [dim(f"(not in {other})")]
+        label = f"{pair.similarity:.0%}" if pair.kind == "pair" else ("added" if pair.kind == "inserted" else "left out")
+        for i in range(max(len(left), len(right))):
+            a = left[i] if i < len(left) else ""
+            b = right[i] if i < len(right) else ""
+            lead = f"  {label:>8}  " if i == 0 else " " * gutter
+            out.append((lead + a.ljust(column) + " │ " + b).rstrip())
+        if verbose:
+            spans = [f"this article {pair.query[0]}–{pair.query[1]}" if pair.query else "",
+                     f"{other} {pair.source[0]}–{pair.source[1]}" if pair.source else ""]
+            out.append(" " * gutter + dim(", ".join(x for x in spans if x)))
+        out.append("")
+    if out and out[-1] == "":
+        out.pop()
+    hidden = len(matched) - shown
+    if hidden > 0:
+        para(f"… and {_count(hidden, 'more sentence pair')} (attrib check --verbose, or --format html, "
+             "shows them all)", indent=6, first="    ")
+    elif not verbose:
+        para("The percentage is how alike each pair's content words are.", indent=6, first="    ")
 
 
 _CSS = """

@@ -60,3 +60,96 @@ def test_json_passages_carry_faithful_sentence_pairs(seed_report):
                     assert p["source"]["start"] <= s["start"] < s["end"] <= p["source"]["end"]
                 total += pair["kind"] == "pair"
     assert total >= 15
+
+
+# -- terminal -------------------------------------------------------------------------
+
+
+def _pair_blocks(text: str) -> list[tuple[str, str, str]]:
+    """(label, left column, right column) of each side-by-side block of a text report."""
+    blocks = []
+    for line in text.splitlines():
+        if "│" not in line or "This article" in line:
+            continue
+        left, right = line.split(" │ ", 1) if " │ " in line else (line.rstrip(" │"), "")
+        label = left[:12].strip()
+        if label:
+            blocks.append([label, [], []])
+        if blocks:
+            blocks[-1][1].append(left[12:].strip())
+            blocks[-1][2].append(right.strip())
+    return [(label, " ".join(x for x in ls if x), " ".join(x for x in rs if x)) for label, ls, rs in blocks]
+
+
+def test_terminal_report_reads_in_plain_words(seed_report):
+    text = seed_report.to_text()
+    lines = text.splitlines()
+    assert lines[0] == "COPIED: this article reuses text from an earlier article by another outlet."
+    flat = " ".join(text.split())
+    assert "Likely original: 000_bab4808bdd29a8aa “Blinken meets Israeli leaders" in flat
+    assert "similarity 63%; covers 77% of this article and 78% of the original." in flat
+    assert "Passage 1 of 1: reworded (paraphrase), similarity 63%; 16 sentences rewritten" in flat
+    assert all(len(line) <= 100 for line in lines), max(lines, key=len)
+    # no raw enum words, no unexplained markers, no offsets
+    for word in ("unknown_origin", "unattributed", "also_seen", "licensed_reuse", "[", "…]"):
+        assert word not in text, word
+    assert not re.search(r"\d+[–:-]\d+", text.replace("2006", "")), "offsets only with --verbose"
+    assert text.count("closest match in") <= 1
+    # the quote in plain words, with the original wording
+    assert "Taken without credit: “It really is time to end this war. We are all paying a very high price. We are all suffering.” (Yossi Beilin)" in flat
+    assert "Quote taken without credit from an interview first published in 000_bab4808bdd29a8aa" in flat
+    assert "wording altered." in flat
+    assert "Original wording: “It’s truly time to end this war. We are all paying a heavy price and suffering,”" in flat
+
+
+def test_terminal_pairs_are_whole_sentences_side_by_side(seed_report):
+    text = seed_report.to_text()
+    match = seed_report.original
+    (passage,) = match.passages
+    from attrib.report import passage_pairs
+
+    pairs = [p for p in passage_pairs(seed_report.article.text, match.article.text, passage) if p.kind == "pair"]
+    blocks = _pair_blocks(text)
+    assert len(blocks) == len(pairs) >= 15
+    for (label, left, right), pair in zip(blocks, pairs):
+        # wrapped, never clipped or broken inside a word
+        assert left == " ".join(seed_report.article.text[pair.query[0]:pair.query[1]].split())
+        assert right == " ".join(match.article.text[pair.source[0]:pair.source[1]].split())
+        assert label == f"{pair.similarity:.0%}"
+
+
+def test_terminal_verbose_adds_offsets_and_everything(seed_report):
+    text = seed_report.to_text(verbose=True)
+    assert "this article 234–3642, the original 130–4267" in text
+    blocks = _pair_blocks(text)
+    assert {label for label, _, _ in blocks} >= {"added", "left out"}
+    assert "unattributed: interview quote" in " ".join(text.split())
+
+
+def test_terminal_pairs_are_limited_with_an_explanation(seed_report):
+    text = seed_report.to_text(max_pairs=3)
+    assert len(_pair_blocks(text)) == 3
+    assert "… and 13 more sentence pairs (attrib check --verbose, or --format html, shows them all)" in " ".join(text.split())
+
+
+def test_terminal_text_carries_no_control_characters(seed_store):
+    article = next(iter(read_paths([SEED_003])))
+    hostile = Article(id="evil", title="Title\x1b]0;owned\x07", text=article.text.replace("Blinken", "Blin\x1b[31mken"))
+    text = check(hostile, seed_store).to_text()
+    assert not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    assert "\\x1b" in text
+
+
+def test_check_verbose_flag(tmp_path, monkeypatch, capsys):
+    from attrib.cli import main
+
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.setenv("ATTRIB_DB", str(tmp_path / "attrib.db"))
+    assert main(["index", str(SEED_000), "--no-progress", "--workers", "1"]) == 0
+    capsys.readouterr()
+    assert main(["check", str(SEED_003)]) == 0
+    plain = capsys.readouterr().out
+    assert main(["check", str(SEED_003), "--verbose"]) == 0
+    verbose = capsys.readouterr().out
+    assert not re.search(r"\d–\d", plain)
+    assert re.search(r"this article \d+–\d+, the original \d+–\d+", verbose)
