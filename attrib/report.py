@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import html
 import json
+import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
@@ -448,82 +449,332 @@ def _text_passage(report: Report, match: SourceMatch, passage: Passage, number: 
         para("The percentage is how alike each pair's content words are.", indent=6, first="    ")
 
 
-_CSS = """
-body{font:15px/1.5 Georgia,serif;margin:0;color:#1d1d1d;background:#fafafa}
-header{padding:16px 24px;background:#fff;border-bottom:1px solid #ddd}
-h1{font-size:20px;margin:0 0 4px} .summary{margin:0;color:#333}
+# -- HTML rendering -------------------------------------------------------------------
+
+REPORT_CSS = """
+body{font:15px/1.55 Georgia,serif;margin:0;color:#1d1d1d;background:#fafafa}
+.report header{padding:16px 24px;background:#fff;border-bottom:1px solid #ddd}
+.report h1{font-size:20px;margin:6px 0 4px}.report .summary{margin:0;color:#333}
 .verdict{display:inline-block;padding:1px 8px;border-radius:3px;font:bold 12px sans-serif;text-transform:uppercase;background:#ddd}
-.verdict.copied{background:#c0392b;color:#fff}.verdict.licensed_reuse{background:#2471a3;color:#fff}.verdict.no_source{background:#1e8449;color:#fff}
+.verdict.copied{background:#b03a2e;color:#fff}.verdict.licensed_reuse{background:#1f618d;color:#fff}.verdict.no_source{background:#1d7a43;color:#fff}
+.legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin:10px 0 0;padding:0;list-style:none;font:13px sans-serif;color:#333}
+.legend .sw{display:inline-block;min-width:2.4em;padding:0 4px;margin-right:4px;text-align:center}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:16px;padding:16px 24px}
-.col{background:#fff;border:1px solid #ddd;padding:12px 16px;white-space:pre-wrap;overflow-wrap:anywhere;max-height:80vh;overflow:auto}
-.col h2{font:bold 14px sans-serif;margin:0 0 8px;white-space:normal}
-mark{background:#f9e79f;padding:0 1px} mark.near{background:#fad7a0} mark.paraphrase{background:#d6eaf8}
-mark:target{outline:2px solid #c0392b}
-section{padding:0 24px 16px} table{border-collapse:collapse;width:100%;background:#fff;font:13px sans-serif}
-td,th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
-.flag{color:#c0392b;font-weight:bold} a{color:#1a5276}
+.col{background:#fff;border:1px solid #ddd;display:flex;flex-direction:column;max-height:80vh;min-width:0}
+.col h2{font:bold 14px/1.4 sans-serif;margin:0;padding:10px 16px;border-bottom:1px solid #eee}
+.text{position:relative;padding:12px 16px;white-space:pre-wrap;overflow-wrap:anywhere;overflow:auto;flex:1}
+.text:focus-visible{outline:3px solid #1a5276;outline-offset:-3px}
+a.seg{color:inherit;text-decoration:none;border-radius:2px}
+mark{color:inherit;padding:0 1px;border-radius:2px}
+mark.verbatim{background:#f7dc6f}mark.near{background:#f8c471}mark.paraphrase{background:#aed6f1}
+.alt mark.verbatim{background:#fcf3cf}.alt mark.near{background:#fde3c2}.alt mark.paraphrase{background:#d9ebf7}
+mark.inserted,mark.dropped{background:none;border-bottom:2px dashed #999}
+a.seg:hover mark,a.seg.active mark{background:#1a5276;color:#fff}
+a.seg.active mark.inserted,a.seg.active mark.dropped,a.seg:hover mark.inserted,a.seg:hover mark.dropped{background:#ddd;color:inherit}
+a.seg:focus{outline:none}a.seg:focus-visible mark,a.seg:target mark{outline:3px solid #b03a2e;outline-offset:1px}
+.quote{border-bottom:2px dotted #555}.quote.flagged{border-bottom:3px solid #b03a2e}
+.chrome{color:#9a9a9a}.chrome mark{color:inherit}
+.sw.chrome{color:#9a9a9a;border:1px solid #ddd}
+#status{position:sticky;bottom:0;margin:0;padding:6px 24px;background:#1d1d1d;color:#fff;font:13px sans-serif;min-height:1.4em}
+.report section{padding:0 24px 16px}.report section h2{font:bold 16px sans-serif}
+.report table{border-collapse:collapse;width:100%;background:#fff;font:13px sans-serif}
+.report td,.report th{border:1px solid #ddd;padding:4px 8px;text-align:left;vertical-align:top}
+.flag{color:#b03a2e;font-weight:bold}a{color:#1a5276}a:focus-visible{outline:3px solid #b03a2e;outline-offset:1px}
+@media (max-width:800px){.cols{grid-template-columns:1fr}}
 """
+"""The report's style sheet: the standalone page carries it, the served pages reuse it."""
+
+REPORT_JS = """
+(function () {
+  var status = document.getElementById('status');
+  var lit = [];
+  function partner(el) {
+    var href = el.getAttribute('href');
+    return href && href.charAt(0) === '#' ? document.getElementById(href.slice(1)) : null;
+  }
+  function reveal(el) {
+    var box = el && el.closest('.text');
+    if (!box) return;
+    var top = el.offsetTop, bottom = top + el.offsetHeight;
+    if (top < box.scrollTop || bottom > box.scrollTop + box.clientHeight) {
+      box.scrollTop = Math.max(0, top - box.clientHeight / 3);
+    }
+  }
+  function light(el) {
+    lit.forEach(function (e) { e.classList.remove('active'); });
+    lit = [];
+    var key = el.getAttribute('data-pair');
+    if (key) {
+      document.querySelectorAll('[data-pair="' + key + '"]').forEach(function (e) {
+        e.classList.add('active'); lit.push(e);
+      });
+      reveal(partner(el));
+    }
+  }
+  function describe(el) {
+    var labelled = el.closest('[data-label]');
+    if (status && labelled) status.textContent = labelled.getAttribute('data-label');
+  }
+  function on(ev) {
+    var el = ev.target.closest && ev.target.closest('[data-pair]');
+    if (el) light(el);
+    if (ev.target.closest) describe(ev.target);
+  }
+  document.addEventListener('mouseover', on);
+  document.addEventListener('focusin', on);
+  document.addEventListener('click', function (ev) {
+    var el = ev.target.closest && ev.target.closest('a.seg');
+    var to = el && partner(el);
+    if (!to) return;
+    ev.preventDefault();
+    to.focus({preventScroll: true});
+    reveal(to);
+    if (history.replaceState) history.replaceState(null, '', '#' + to.id);
+  });
+})();
+"""
+"""The report's script: hovering or focusing one side of a sentence pair lights up both
+sides and scrolls the partner into view; following a pair's link moves focus to the
+partner. Static text, so the Content-Security-Policy allows it by its hash."""
 
 
-def _highlight(text: str, spans: list[tuple[int, int, str, str, str]]) -> str:
-    """Escape ``text`` and wrap each (start, end, kind, id, href) span in a linked <mark>."""
-    out: list[str] = []
-    position = 0
-    for start, end, kind, ident, href in sorted(spans):
-        if start < position:
-            start = position
-        if start >= end:
+def csp_hash(source: str) -> str:
+    """The CSP source expression (``'sha256-…'``) that allows an inline script or style
+    element with exactly this text."""
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+REPORT_CSP = (f"default-src 'none'; style-src {csp_hash(REPORT_CSS)}; script-src {csp_hash(REPORT_JS)}; "
+              "base-uri 'none'; form-action 'none'")
+"""The standalone report's Content-Security-Policy: nothing loads from anywhere; the only
+style and script allowed are the report's own, by hash."""
+
+
+@dataclass(frozen=True)
+class _Seg:
+    """A span of one text to wrap: a pair side or passage (``a``), a quote, page chrome."""
+
+    start: int
+    end: int
+    layer: int  # 0: sentence pair or passage, 1: quote, 2: chrome
+    ident: str = ""  # id of the span's first element
+    open: str = ""  # the start tag of each of its elements
+    close: str = ""
+
+
+_FIRST_TAG = re.compile(r"^<\w+")
+
+
+def _mark_text(text: str, segs: list[_Seg]) -> str:
+    """Escape ``text`` and wrap each span in its tags, nested by layer (pairs outside,
+    quotes inside them, chrome innermost); a span crossing an outer one's edge is split
+    into several elements, of which only the first carries the id."""
+    e = html.escape
+    by_layer: list[list[_Seg]] = [[], [], []]
+    for seg in sorted(segs, key=lambda x: (x.start, x.end)):
+        if seg.start >= seg.end:
             continue
-        out.append(html.escape(text[position:start]))
-        out.append(f'<a href="#{href}"><mark class="{kind}" id="{ident}">{html.escape(text[start:end])}</mark></a>')
-        position = end
-    out.append(html.escape(text[position:]))
+        layer = by_layer[seg.layer]
+        if layer and seg.start < layer[-1].end:  # overlapping within a layer: keep the first
+            continue
+        layer.append(seg)
+    cuts = sorted({0, len(text)} | {x for layer in by_layer for seg in layer for x in (seg.start, seg.end)})
+    pointers = [0, 0, 0]
+    current: list[_Seg | None] = [None, None, None]
+    started: set[int] = set()
+    out: list[str] = []
+    for a, b in zip(cuts, cuts[1:]):
+        if a >= b:
+            continue
+        wanted: list[_Seg | None] = []
+        for i, layer in enumerate(by_layer):
+            while pointers[i] < len(layer) and layer[pointers[i]].end <= a:
+                pointers[i] += 1
+            seg = layer[pointers[i]] if pointers[i] < len(layer) else None
+            wanted.append(seg if seg is not None and seg.start <= a else None)
+        # close from the innermost layer out to the first layer that changes
+        change = next((i for i in range(3) if wanted[i] is not current[i]), 3)
+        for i in (2, 1, 0):
+            if i >= change and current[i] is not None:
+                out.append(current[i].close)
+                current[i] = None
+        for i in range(change, 3):
+            seg = wanted[i]
+            if seg is not None:
+                tag = seg.open
+                if seg.ident and id(seg) not in started:
+                    tag = _FIRST_TAG.sub(lambda m: f'{m.group()} id="{seg.ident}"', tag, count=1)
+                    started.add(id(seg))
+                out.append(tag)
+                current[i] = seg
+        out.append(e(text[a:b]))
+    for i in (2, 1, 0):
+        if current[i] is not None:
+            out.append(current[i].close)
     return "".join(out)
+
+
+def _pair_label(kind: PassageKind, number: int, total: int, pair: SentencePair | None, other: str) -> str:
+    if pair is None:
+        return f"Passage: {KIND_WORDS[kind]} ({kind.value})"
+    if pair.kind == "inserted":
+        return f"Sentence added by this article (not in {other})"
+    if pair.kind == "dropped":
+        return f"Sentence of {other} that this article left out"
+    return f"Sentence pair {number} of {total}: {KIND_WORDS[kind]} ({kind.value}), {pair.similarity:.0%} similar"
+
+
+def _report_segments(report: Report, shown: SourceMatch) -> tuple[list[_Seg], list[_Seg], int]:
+    """The spans of both texts: each passage, or each of its sentence pairs, as linked
+    anchors; quotes; chrome lines. Also returns how many sentence pairs there are."""
+    e = html.escape
+    query, source = report.article.text, shown.article.text
+    other = "the original" if shown.relation is Relation.ORIGINAL else "the source"
+    q_segs: list[_Seg] = []
+    s_segs: list[_Seg] = []
+    number = 0
+    total = sum(1 for p in shown.passages for x in passage_pairs(query, source, p) if x.kind == "pair")
+    for i, p in enumerate(shown.passages):
+        pairs = passage_pairs(query, source, p)
+        if not any(x.kind == "pair" for x in pairs):
+            pairs = (SentencePair((p.query_start, p.query_end), (p.source_start, p.source_end), p.similarity),)
+            whole = True
+        else:
+            whole = False
+        for k, pair in enumerate(pairs):
+            key = f"{i}-{k}"
+            if pair.kind == "pair":
+                number += 1
+            label = _pair_label(p.kind, number, total, None if whole else pair, other)
+            if whole:
+                label += f", {p.similarity:.0%} similar"
+            mark = p.kind.value if pair.kind == "pair" else pair.kind
+            alt = " alt" if number % 2 == 0 else ""  # neighbouring pairs in two shades, to tell them apart
+            qid, sid = f"q{len(q_segs)}", f"s{len(s_segs)}"
+            if pair.query is not None:
+                href = f' href="#{sid}"' if pair.source is not None else ""
+                q_segs.append(_Seg(*pair.query, 0, qid,
+                                   f'<a class="seg{alt}" tabindex="0"{href} data-pair="{key}" data-label="{e(label)}">'
+                                   f'<mark class="{mark}">', "</mark></a>"))
+            if pair.source is not None:
+                href = f' href="#{qid}"' if pair.query is not None else ""
+                s_segs.append(_Seg(*pair.source, 0, sid,
+                                   f'<a class="seg{alt}" tabindex="0"{href} data-pair="{key}" data-label="{e(label)}">'
+                                   f'<mark class="{mark}">', "</mark></a>"))
+    names = {m.article.id: _label(m.article) for m in report.sources}
+    for n, finding in enumerate(report.quotes):
+        label = quote_words(finding, names)
+        if finding.reason:
+            label += f" ({finding.reason})"
+        flagged = " flagged" if finding.flagged else ""
+        q = finding.quote
+        q_segs.append(_Seg(q.start, q.end, 1, f"quote-{n}",
+                           f'<span class="quote{flagged}" data-label="{e(label)}" title="{e(label)}">', "</span>"))
+        o = finding.origin
+        if o is not None and o.article_id == shown.article.id and 0 <= o.start < o.end <= len(source):
+            s_segs.append(_Seg(o.start, o.end, 1, f"origin-{n}",
+                               f'<span class="quote{flagged}" data-label="{e(label)}" title="{e(label)}">', "</span>"))
+    chrome = '<span class="chrome" title="page chrome, not the article\'s prose">'
+    from attrib.core.chrome import chrome_spans
+
+    q_segs += [_Seg(a, b, 2, "", chrome, "</span>") for a, b in chrome_spans(query)]
+    s_segs += [_Seg(a, b, 2, "", chrome, "</span>") for a, b in chrome_spans(source)]
+    return q_segs, s_segs, total
+
+
+_LEGEND = (
+    '<ul class="legend" aria-label="legend">'
+    '<li><mark class="sw verbatim">abc</mark>copied word for word (verbatim)</li>'
+    '<li><mark class="sw near">abc</mark>lightly edited (near)</li>'
+    '<li><mark class="sw paraphrase">abc</mark>reworded (paraphrase)</li>'
+    '<li><mark class="sw inserted">abc</mark>sentence only on one side (added or left out)</li>'
+    '<li><span class="sw quote flagged">abc</span>quote taken without credit</li>'
+    '<li><span class="sw quote">abc</span>other quote</li>'
+    '<li><span class="sw chrome">abc</span>page chrome (menus, widgets): not the article</li>'
+    "</ul>"
+)
+
+
+def report_body(report: Report) -> str:
+    """The report as an HTML fragment (a ``<div class="report">``): header with verdict
+    and legend, the two texts side by side with linked sentence pairs, sources and
+    quotes. Needs :data:`REPORT_CSS` and, for the links to light up, :data:`REPORT_JS`."""
+    e = html.escape
+    article = report.article
+    shown = report.original or next((m for m in report.sources), None)
+    head, meaning = VERDICT_WORDS[report.verdict]
+    parts = [
+        '<div class="report">',
+        f'<header><span class="verdict {e(report.verdict.value)}">{e(head)}</span> {e(meaning[0].upper() + meaning[1:])}',
+        f"<h1>{e(_label(article))}</h1><p class=summary>{e(report.summary())}</p>",
+    ]
+    if shown is not None:
+        parts.append(_LEGEND)
+    parts.append("</header>")
+    if shown is not None:
+        q_segs, s_segs, total = _report_segments(report, shown)
+        relation = RELATION_WORDS[shown.relation].split(" (")[0]
+        when = f", published {e(_when(shown.article.published_at))}" if shown.article.published_at else ""
+        parts += [
+            '<div class="cols">',
+            f'<div class="col"><h2>This article: {e(_label(article))}</h2>'
+            f'<div class="text" tabindex="0" aria-label="text of this article">{_mark_text(article.text, q_segs)}</div></div>',
+            f'<div class="col"><h2>{e(relation)}: {e(_label(shown.article))}{when}</h2>'
+            f'<div class="text" tabindex="0" aria-label="text of the {e(relation.lower())}">{_mark_text(shown.article.text, s_segs)}</div></div>',
+            "</div>",
+        ]
+    if report.sources:
+        parts.append("<section><h2>Sources</h2><table><tr><th>relation</th><th>article</th><th>published</th>"
+                     "<th>covers this article</th><th>covers that article</th><th>passages</th></tr>")
+        for m in report.sources:
+            url = (f' <a href="{e(m.article.url)}" rel="noopener noreferrer">link</a>'
+                   if m.article.url and m.article.url.startswith(("http://", "https://")) else "")
+            parts.append(
+                f"<tr><td>{e(RELATION_WORDS[m.relation])}{' (licensed reuse)' if m.licensed else ''}</td>"
+                f"<td>{e(_label(m.article))}{url}</td>"
+                f"<td>{e(_when(m.article.published_at)) if m.article.published_at else '—'}</td>"
+                f"<td>{m.query_coverage:.0%}</td><td>{m.source_coverage:.0%}</td>"
+                f"<td>{', '.join(f'{KIND_WORDS[p.kind]} {p.similarity:.0%}' for p in m.passages)}</td></tr>"
+            )
+        parts.append("</table></section>")
+    if report.quotes:
+        names = {m.article.id: _label(m.article) for m in report.sources}
+        parts.append("<section><h2>Quotes</h2><table><tr><th>quote</th><th>speaker</th><th>verdict</th>"
+                     "<th>original wording</th></tr>")
+        for n, f in enumerate(report.quotes):
+            verdict = e(quote_words(f, names))
+            if f.flagged:
+                verdict = f'<span class="flag">{verdict}</span>'
+            if f.reason:
+                verdict += f"<br><small>Why: {e(f.reason)}</small>"
+            original = "—"
+            if f.origin is not None:
+                original = f"“{e(f.origin.quote_text)}”"
+                if shown is not None and f.origin.article_id == shown.article.id:
+                    original = f'<a href="#origin-{n}">{original}</a>'
+            parts.append(f'<tr><td><a href="#quote-{n}">“{e(f.quote.text)}”</a></td><td>{e(f.quote.speaker or "—")}</td>'
+                         f"<td>{verdict}</td><td>{original}</td></tr>")
+        parts.append("</table></section>")
+    hint = ""
+    if shown is not None:
+        what = f"{_count(total, 'sentence pair')}: hover" if total else "Hover"
+        hint = (f"{what} over a highlighted sentence, or reach it with Tab, to light up its partner; "
+                "Enter jumps to the partner.")
+    parts.append(f'<p id="status" role="status" aria-live="polite">{e(hint)}</p></div>')
+    return "".join(parts)
 
 
 def _render_html(report: Report) -> str:
     e = html.escape
     article = report.article
-    shown = report.original or next((m for m in report.sources), None)
-    parts = [
+    return "".join([
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         '<meta name=viewport content="width=device-width, initial-scale=1">',
-        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
-        f"<title>attrib: {e(article.title or article.id)}</title><style>{_CSS}</style></head><body>",
-        f'<header><span class="verdict {e(report.verdict.value)}">{e(report.verdict.value.replace("_", " "))}</span>',
-        f"<h1>{e(_label(article))}</h1><p class=summary>{e(report.summary())}</p></header>",
-    ]
-    if shown is not None:
-        q_spans = [(p.query_start, p.query_end, p.kind.value, f"q{i}", f"s{i}") for i, p in enumerate(shown.passages)]
-        s_spans = [(p.source_start, p.source_end, p.kind.value, f"s{i}", f"q{i}") for i, p in enumerate(shown.passages)]
-        parts += [
-            '<div class="cols">',
-            f'<div class="col"><h2>This article: {e(_label(article))}</h2>{_highlight(article.text, q_spans)}</div>',
-            f'<div class="col"><h2>{e(shown.relation.value.replace("_", " ").capitalize())}: {e(_label(shown.article))}'
-            f'{(" — " + e(shown.article.published_at.isoformat())) if shown.article.published_at else ""}</h2>'
-            f"{_highlight(shown.article.text, s_spans)}</div>",
-            "</div>",
-        ]
-    if report.sources:
-        parts.append("<section><h2>Sources</h2><table><tr><th>relation</th><th>article</th><th>published</th><th>covers this article</th><th>covers the source</th><th>passages</th></tr>")
-        for m in report.sources:
-            url = f' <a href="{e(m.article.url)}" rel="noopener noreferrer">link</a>' if m.article.url and m.article.url.startswith(("http://", "https://")) else ""
-            parts.append(
-                f"<tr><td>{e(m.relation.value)}{' (licensed)' if m.licensed else ''}</td><td>{e(_label(m.article))}{url}</td>"
-                f"<td>{e(m.article.published_at.isoformat()) if m.article.published_at else '—'}</td>"
-                f"<td>{m.query_coverage:.0%}</td><td>{m.source_coverage:.0%}</td><td>{len(m.passages)}</td></tr>"
-            )
-        parts.append("</table></section>")
-    if report.quotes:
-        parts.append("<section><h2>Quotes</h2><table><tr><th>verdict</th><th>quote</th><th>speaker</th><th>first carried by (or closest match)</th></tr>")
-        for f in report.quotes:
-            origin = "—"
-            if f.origin is not None:
-                origin = e(f"{f.origin.article_id} ({f.origin.outlet or 'unknown outlet'})")
-                if f.altered:
-                    origin += f"<br>original wording: “{e(f.origin.quote_text)}”"
-            verdict = '<span class="flag">unattributed</span>' if f.flagged else e(f.verdict.value)
-            parts.append(f"<tr><td>{verdict}</td><td>“{e(f.quote.text)}”</td><td>{e(f.quote.speaker or '—')}</td><td>{origin}</td></tr>")
-        parts.append("</table></section>")
-    parts.append("</body></html>\n")
-    return "".join(parts)
+        f'<meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">',
+        f"<title>attrib: {e(article.title or article.id)}</title><style>{REPORT_CSS}</style></head><body>",
+        report_body(report),
+        f"<script>{REPORT_JS}</script></body></html>\n",
+    ])

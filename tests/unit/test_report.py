@@ -153,3 +153,75 @@ def test_check_verbose_flag(tmp_path, monkeypatch, capsys):
     verbose = capsys.readouterr().out
     assert not re.search(r"\d–\d", plain)
     assert re.search(r"this article \d+–\d+, the original \d+–\d+", verbose)
+
+
+# -- HTML -------------------------------------------------------------------------------
+
+
+def test_html_links_each_sentence_pair_both_ways(seed_report):
+    from html.parser import HTMLParser
+
+    page = seed_report.to_html()
+
+    class Anchors(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.anchors = {}
+
+        def handle_starttag(self, tag, attrs):
+            attrs = dict(attrs)
+            if tag == "a" and "seg" in (attrs.get("class") or ""):
+                self.anchors[attrs["id"]] = attrs
+
+    parser = Anchors()
+    parser.feed(page)
+    anchors = parser.anchors
+    linked = [a for a in anchors.values() if a.get("href")]
+    assert len([a for a in linked if a["id"].startswith("q")]) >= 15
+    for a in linked:
+        partner = anchors[a["href"][1:]]
+        assert partner["href"] == "#" + a["id"] and partner["data-pair"] == a["data-pair"]
+        assert a["tabindex"] == "0"
+    assert any(a["data-label"].startswith("Sentence pair 1 of 16: reworded (paraphrase)") for a in linked)
+    assert any(a["data-label"].startswith("Sentence added by this article") for a in anchors.values())
+    assert any(a["data-label"].startswith("Sentence of the original that this article left out") for a in anchors.values())
+
+
+def test_html_marks_kinds_quotes_and_chrome(seed_report):
+    page = seed_report.to_html()
+    assert '<ul class="legend"' in page
+    for words in ("copied word for word (verbatim)", "lightly edited (near)", "reworded (paraphrase)",
+                  "quote taken without credit", "page chrome"):
+        assert words in page
+    assert '<mark class="paraphrase">' in page
+    # the Beilin quote, flagged, in both texts, with its verdict and reason
+    assert page.count('id="quote-') >= 1 and 'id="origin-' in page
+    flagged = re.findall(r'<span id="(?:quote|origin)-\d+" class="quote flagged" data-label="([^"]*)"', page)
+    assert len(flagged) == 2 and all("wording altered" in label and "not credited" in label for label in flagged)
+    # page chrome dimmed in both texts
+    assert re.search(r'<span class="chrome"[^>]*>Hi, what are you looking for\?</span>', page)
+    assert re.search(r'<span class="chrome"[^>]*>Loading\.\.\.</span>', page)
+
+
+def test_html_is_self_contained_under_a_strict_csp(seed_report):
+    from attrib.report import REPORT_CSS, REPORT_JS, csp_hash
+
+    page = seed_report.to_html()
+    (csp,) = re.findall(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', page)
+    assert "default-src 'none'" in csp and "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert f"script-src {csp_hash(REPORT_JS)}" in csp and f"style-src {csp_hash(REPORT_CSS)}" in csp
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)
+    styles = re.findall(r"<style>(.*?)</style>", page, re.S)
+    assert scripts == [REPORT_JS] and styles == [REPORT_CSS]
+    tags = re.findall(r"<[a-z][^>]*>", re.sub(r"<script>.*?</script>", "", page, flags=re.S))
+    assert not [t for t in tags if re.search(r"\s(?:style|on\w+)=", t)], "no inline styles or handlers"
+    assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page)
+
+
+def test_html_escapes_hostile_articles(seed_store):
+    article = next(iter(read_paths([SEED_003])))
+    hostile = Article(id="evil", title='<script>alert(1)</script>', outlet='"><img src=x onerror=alert(2)>',
+                      text=article.text.replace("Blinken", "<b onmouseover=alert(3)>Blinken</b>"))
+    page = check(hostile, seed_store).to_html()
+    assert "<script>alert" not in page and "<img" not in page and "<b " not in page
+    assert "&lt;b onmouseover=alert(3)&gt;" in page
