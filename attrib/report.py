@@ -617,6 +617,14 @@ def _mark_text(text: str, segs: list[_Seg]) -> str:
     return "".join(out)
 
 
+def text_html(text: str) -> str:
+    """``text`` escaped for HTML, with its page chrome dimmed (``<span class="chrome">``)."""
+    from attrib.core.chrome import chrome_spans
+
+    chrome = '<span class="chrome" title="page chrome, not the article\'s prose">'
+    return _mark_text(text, [_Seg(a, b, 2, "", chrome, "</span>") for a, b in chrome_spans(text)])
+
+
 def _pair_label(kind: PassageKind, number: int, total: int, pair: SentencePair | None, other: str) -> str:
     if pair is None:
         return f"Passage: {KIND_WORDS[kind]} ({kind.value})"
