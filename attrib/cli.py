@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -351,7 +352,7 @@ def _check_options(args: argparse.Namespace):
     )
 
 
-def render(report, fmt: str, *, color: bool = False) -> str:
+def render(report, fmt: str, *, color: bool = False, verbose: bool = False, width: int = 100) -> str:
     """The report as ``fmt``, with control characters from the articles neutralised."""
     from attrib.safe_text import has_control, html_document, json_text, printable
 
@@ -359,9 +360,9 @@ def render(report, fmt: str, *, color: bool = False) -> str:
         return json_text(report.to_json()) + "\n"
     if fmt == "html":
         return html_document(report.to_html())
-    text = report.to_text()
+    text = report.to_text(verbose=verbose, width=width)
     # Colour only clean text: the report's own escapes could not be told from an article's.
-    return report.to_text(color=True) if color and not has_control(text) else printable(text)
+    return report.to_text(color=True, verbose=verbose, width=width) if color and not has_control(text) else printable(text)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -382,8 +383,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         report = check(article, store, options)
     finally:
         store.close()
-    color = args.output is None and args.format == "text" and sys.stdout.isatty()
-    write_output(render(report, args.format, color=color), args.output, force=args.force)
+    tty = args.output is None and args.format == "text" and sys.stdout.isatty()
+    width = min(120, shutil.get_terminal_size((100, 24)).columns) if tty else 100
+    write_output(render(report, args.format, color=tty, verbose=args.verbose, width=width), args.output, force=args.force)
     return 0
 
 
@@ -627,6 +629,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=("text", "json", "html"), default="text", help="report format (default: text)")
     check.add_argument("-o", "--output", type=Path, help="write the report to this new file instead of standard output")
     check.add_argument("--force", action="store_true", help="let -o overwrite an existing regular file")
+    check.add_argument("-v", "--verbose", action="store_true",
+                       help="text report: add character offsets, every sentence pair, added and left-out sentences, "
+                            "the quotes' reasons and the check's timings")
     meta = check.add_argument_group("article metadata (overrides what the file says)")
     meta.add_argument("--id", help="the article's id (an indexed article with this id is never its own source)")
     meta.add_argument("--outlet", help="the article's outlet (same-outlet reuse is licensed)")

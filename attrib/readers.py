@@ -303,16 +303,22 @@ def _path_id(path: Path, base: Path | None) -> str:
 def split_title(raw: str) -> tuple[str | None, str]:
     """The ``.txt`` layout: the first non-empty line is the title, the rest the text.
 
-    A text of a single line is all text and no title. Raises :class:`InputError` when
-    there is no text at all.
+    A text of a single line is all text and no title. When the first line is page chrome
+    (``Connect with us``), the headline after the page's top is the title, or there is
+    none (:func:`attrib.core.chrome.title_line`); the text is the same either way, so that
+    ids derived from it and texts already indexed do not change. Raises :class:`InputError`
+    when there is no text at all.
     """
+    from attrib.core.chrome import title_line
+
     lines = raw.split("\n")
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise InputError("file has no text", field="text")
     body = "\n".join(lines[first + 1 :])
     if body.strip():
-        return lines[first].strip(), body
+        title = title_line(lines)
+        return (lines[title].strip() if title is not None else None), body
     return None, raw
 
 

@@ -10,7 +10,8 @@ The output folder holds:
 ``errors.jsonl``   bad input records and failed checks, with their location.
 ``summary.csv``    one row per article: likely original, coverage both ways, passages,
                    unattributed quotes (rewritten from ``reports.jsonl`` at the end).
-``index.html``     flagged articles sorted by severity, linking ``reports/*.html``.
+``index.html``     flagged articles (copied, or quoting another outlet without credit) sorted by
+                   severity, then licensed reuse, linking ``reports/*.html``.
 ``scan.json``      what was scanned with which options; a re-run with other options
                    into the same folder is refused.
 ``.attrib-scan.lock``  locked while a scan writes the folder; a second scan into the
@@ -495,28 +496,49 @@ def _row(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def is_flagged(row: dict[str, Any]) -> bool:
+    """A scan row an editor must look at: copied from another outlet, or quoting another
+    outlet without credit. Licensed reuse (same outlet or allowlisted) alone is not."""
+    return row["verdict"] == "copied" or int(row["unattributed_quotes"] or 0) > 0
+
+
+_VERDICT_WORDS = {"copied": "copied", "licensed_reuse": "licensed reuse", "no_source": "no source found"}
+
+
 def _index_html(rows: list[dict[str, Any]]) -> str:
     def e(value: Any) -> str:
         return html.escape(printable(str(value)))
 
-    flagged = [r for r in rows if r["likely_original"] or r["unattributed_quotes"]]
+    flagged = [r for r in rows if is_flagged(r)]
+    licensed = [r for r in rows if not is_flagged(r) and r["likely_original"]]
+    head = ("<table><tr><th>severity</th><th>article</th><th>verdict</th><th>likely original</th><th>covers article</th>"
+            "<th>covers original</th><th>passages</th><th>unattributed quotes</th></tr>")
     body = [
         "<!doctype html><html lang=en><head><meta charset=utf-8><title>attrib scan</title>",
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">',
         "<style>body{font:14px sans-serif;margin:24px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}"
         ".copied{color:#c0392b;font-weight:bold}</style></head><body>",
-        f"<h1>attrib scan</h1><p>{len(rows)} articles checked; {len(flagged)} flagged, most severe first.</p>",
-        "<table><tr><th>severity</th><th>article</th><th>verdict</th><th>likely original</th><th>covers article</th>"
-        "<th>covers original</th><th>passages</th><th>unattributed quotes</th></tr>",
+        f"<h1>attrib scan</h1><p>{len(rows)} articles checked; {len(flagged)} flagged (copied from another outlet, "
+        "or quoting another outlet without credit), most severe first."
+        + (f" {len(licensed)} more reuse text from their own outlet or an allowlisted one: licensed reuse, "
+           "listed below, not flagged." if licensed else "") + "</p>",
+        head,
     ]
-    for r in flagged:
+
+    def row(r: dict[str, Any]) -> str:
         link = f'<a href="reports/{e(report_file_name(r["article"]))}">{e(r["article"])}</a>'
         title = f"<br><small>{e(r['title'])}</small>" if r["title"] else ""
-        body.append(
-            f"<tr><td>{float(r['severity']):.2f}</td><td>{link}{title}</td><td class={e(r['verdict'])}>{e(r['verdict'])}</td>"
+        verdict = _VERDICT_WORDS.get(r["verdict"], r["verdict"])
+        return (
+            f"<tr><td>{float(r['severity']):.2f}</td><td>{link}{title}</td><td class={e(r['verdict'])}>{e(verdict)}</td>"
             f"<td>{e(r['likely_original'])} {e(r['original_outlet'])}</td><td>{float(r['coverage_of_article']):.0%}</td>"
             f"<td>{float(r['coverage_of_original']):.0%}</td><td>{r['passages']}</td><td>{r['unattributed_quotes']}</td></tr>"
         )
-    body.append("</table></body></html>\n")
+
+    body += [row(r) for r in flagged]
+    body.append("</table>")
+    if licensed:
+        body += [f"<h2>Licensed reuse ({len(licensed)}), not flagged</h2>", head, *(row(r) for r in licensed), "</table>"]
+    body.append("</body></html>\n")
     return "".join(body)
 

@@ -433,6 +433,13 @@ def create_app(config: Config, settings: ServiceSettings = ServiceSettings(), *,
         """Request counts and latencies, check stage timings, check queue depth."""
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
+    # -- the editors' pages (attrib.service.pages) ------------------------------------
+
+    from attrib.service.pages import install_pages
+
+    install_pages(app, stores=stores, run=_run, keys=keys, check_timeout=settings.check_timeout,
+                  options=lambda: arrival_options)
+
     plain_openapi = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import stat
 import sys
 from pathlib import Path
@@ -132,7 +133,11 @@ def test_text_report_escapes_control_characters(store, monkeypatch, capsys):
     terminal = FakeTerminal()
     monkeypatch.setattr(sys, "stdout", terminal)
     assert main(["check", str(SEED_003), "--outlet", EVIL_ID]) == 0
-    assert not any(c in terminal.getvalue() for c in CONTROL)  # no colour rather than the article's escapes
+    # the article's escapes are shown escaped; the only raw ones are the report's own colours
+    shown = terminal.getvalue()
+    assert "x\\x1b]0;owned\\x07" in shown
+    assert not any(c in shown for c in CONTROL if c != "\x1b")
+    assert set(re.findall("\x1b[^m]*m?", shown)) <= {"\x1b[1m", "\x1b[1;31m", "\x1b[2m", "\x1b[0m"}
     # an id is refused outright when it holds a control character
     assert main(["check", str(SEED_003), "--id", EVIL_ID]) == 2
 

@@ -179,3 +179,23 @@ def test_scan_without_a_store_leaves_no_store_file(tmp_path, monkeypatch, capsys
     assert run_scan(tmp_path / "a.jsonl", tmp_path / "scan") == 3
     assert "index an archive first" in one_line_error(capsys)
     assert not (tmp_path / "attrib.db").exists() and not (tmp_path / "scan").exists()
+
+
+def test_index_flags_only_copies_and_unattributed_quotes():
+    from attrib.scan import _index_html
+
+    def row(article, verdict, original="", quotes=0, severity=0.0):
+        return {"article": article, "title": "", "outlet": "", "published_at": "", "verdict": verdict,
+                "likely_original": original, "original_outlet": "", "original_published_at": "",
+                "coverage_of_article": 0.5, "coverage_of_original": 0.5, "passages": 1,
+                "unattributed_quotes": quotes, "severity": severity}
+
+    rows = [row("copy", "copied", "orig", severity=0.8), row("quoter", "no_source", quotes=1, severity=0.25)]
+    rows += [row(f"same-{i}", "licensed_reuse", "orig") for i in range(9)] + [row("fresh", "no_source")]
+    page = _index_html(rows)
+    assert "12 articles checked; 2 flagged (copied from another outlet, or quoting another outlet without credit)" in page
+    assert "9 more reuse text from their own outlet or an allowlisted one" in page
+    flagged_table, licensed_table = page.split("<h2>Licensed reuse (9), not flagged</h2>")
+    assert "copy" in flagged_table and "quoter" in flagged_table and "same-0" not in flagged_table
+    assert "same-8" in licensed_table and "fresh" not in page
+    assert "licensed_reuse<" not in page  # plain words, not the enum
