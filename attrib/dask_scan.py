@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
@@ -237,7 +238,11 @@ def _check_plan(parts: Path, plan: list[Partition]) -> None:
     described = [dataclasses.asdict(p) for p in plan]
     path = parts / PLAN
     if path.exists():
-        if json.loads(path.read_text(encoding="utf-8")) != described:
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            raise InputError(f"{PARTS}/{PLAN} is not readable JSON; use another --output folder", source=str(parts.parent)) from None
+        if previous != described:
             raise InputError(
                 "holds a Dask scan of these files as they were cut before; they have changed since. "
                 "Use another --output folder to start afresh",
@@ -366,9 +371,10 @@ def _run(todo, output, config, options, encoding, fields, address, workers, proc
             client = Client(address, timeout="30s")
         except (OSError, TimeoutError) as e:
             raise StoreUnavailableError(f"no Dask scheduler answers at {address} ({e})") from e
+    run = uuid.uuid4().hex  # keys of this run only: another scan on the same scheduler never shares a result
     try:
         futures = [
-            client.submit(run_partition, p, str(output), config, options, encoding, fields, key=f"attrib-scan-{p.name()}-{os.getpid()}", pure=False)
+            client.submit(run_partition, p, str(output), config, options, encoding, fields, key=f"attrib-scan-{run}-{p.name()}", pure=False)
             for p in todo
         ]
         for future in as_completed(futures):

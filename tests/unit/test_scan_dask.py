@@ -167,3 +167,17 @@ def test_killed_worker_process_still_reports_every_article_once(reuters, tmp_pat
     reports = _reports(out)
     assert len(reports) == 400 and sum(e.status in ("checked", "skipped") for e in outcome["events"]) == 400
     assert not list((out / "parts").glob(".*.tmp"))
+
+
+def test_a_dask_scan_and_a_single_machine_scan_never_share_a_folder(reuters, tmp_path, capsys):
+    archive, db = reuters
+    small = tmp_path / "small.jsonl"
+    small.write_text("".join(archive.read_text(encoding="utf-8").splitlines(keepends=True)[:20]))
+    out = tmp_path / "scan"
+    common = [str(small), "-o", str(out), "--db", str(db), "--no-progress", *FIELDS]
+    assert main(["scan", *common, "--workers", "1"]) == 0
+    assert main(["scan", *common, "--dask", "local"]) == 2
+    assert "holds a scan of other inputs or with other options" in capsys.readouterr().err
+    assert main(["scan", "-", "-o", str(tmp_path / "other"), "--db", str(db), "--dask", "local"]) == 2
+    assert "standard input cannot be split" in capsys.readouterr().err
+
