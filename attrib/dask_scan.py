@@ -362,8 +362,8 @@ def _run(todo, output, config, options, encoding, fields, address, workers, proc
          Client, LocalCluster, as_completed):
     cluster = None
     if address == "local":
-        cluster = LocalCluster(
-            n_workers=max(1, workers), threads_per_worker=1, processes=processes, dashboard_address=None
+        cluster = LocalCluster(  # the dashboard on a free port: 8787 may be another cluster's
+            n_workers=max(1, workers), threads_per_worker=1, processes=processes, dashboard_address=":0"
         )
         client = Client(cluster)
     else:
