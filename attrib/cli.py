@@ -165,9 +165,22 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.attribute:
         from attrib.attribution import index_and_attribute
     run = index_and_attribute if args.attribute else index_records  # the same events, attributed
+    if args.dask is not None:
+        if args.attribute:
+            store.close()
+            raise InputError("--attribute checks on arrival on this machine only; leave out --dask")
+        if args.dask_workers < 1 or not args.partition_mb > 0:
+            store.close()
+            raise InputError("--dask-workers must be at least 1 and --partition-mb more than 0")
+        from attrib.dask_index import dask_index
+
+        events = dask_index(args.paths, config, store, policy=policy, address=args.dask, workers=args.dask_workers,
+                            partition_bytes=max(1, int(args.partition_mb * 1e6)), encoding=args.encoding, fields=fields)
+    else:
+        events = run(store, records, policy=policy, workers=args.workers)
     try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in run(store, records, policy=policy, workers=args.workers):
+            for event in events:
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
@@ -579,6 +592,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check each new or changed article against those indexed before it, in input order, and store "
         "the outcome on it (attribution.*, story_id; the original's copies_seen), for search and newsroom queries",
     )
+    spread = index.add_argument_group("spreading indexing over a Dask cluster (pip install 'attrib[dask]')")
+    spread.add_argument(
+        "--dask", metavar="ADDRESS",
+        help="a Dask scheduler (tcp://host:8786) whose workers see the files and the store at the same paths, "
+             "or 'local' for a cluster on this machine; the workers fingerprint and write (--workers is not used)",
+    )
+    spread.add_argument("--dask-workers", type=int, default=2, metavar="N", help="worker processes of --dask local (default 2)")
+    spread.add_argument("--partition-mb", type=float, default=4.0, metavar="MB", help="JSONL input per task, in megabytes (default 4)")
     index.set_defaults(func=cmd_index)
 
     check = sub.add_parser(

@@ -136,7 +136,7 @@ def test_killed_worker_process_still_reports_every_article_once(reuters, tmp_pat
     part = tmp_path / "part.jsonl"
     part.write_text("".join(archive.read_text(encoding="utf-8").splitlines(keepends=True)[:400]))
     out = tmp_path / "scan"
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
         outcome: dict = {}
 
@@ -181,3 +181,73 @@ def test_a_dask_scan_and_a_single_machine_scan_never_share_a_folder(reuters, tmp
     assert main(["scan", "-", "-o", str(tmp_path / "other"), "--db", str(db), "--dask", "local"]) == 2
     assert "standard input cannot be split" in capsys.readouterr().err
 
+
+def _stored(db: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """What a store holds: each article's text, and the candidates it gives for 30 of them."""
+    from attrib.documents import prepare
+    from attrib.store import open_store
+
+    store = open_store(Config(db_path=db))
+    try:
+        texts = {a.id: a.text for a in store.iter_articles()}
+        params = store.init()
+        probes = sorted(texts)[:30]
+        found = store.get(probes)
+        candidates = {i: [c.id for c in store.candidates(prepare(found[i], params), limit=5)] for i in probes}
+        return texts, candidates
+    finally:
+        store.close()
+
+
+def test_dask_index_gives_the_same_results_and_store(reuters, tmp_path, capsys):
+    archive, _ = reuters
+    single, spread = tmp_path / "single.db", tmp_path / "dask.db"
+    assert main(["index", str(archive), "--db", str(single), "--workers", "1", "--no-progress", *FIELDS]) == 4
+    expected = capsys.readouterr()
+    # real worker processes writing into one SQLite file
+    assert main(["index", str(archive), "--db", str(spread), "--dask", "local", "--partition-mb", "0.2",
+                 "--no-progress", *FIELDS]) == 4
+    got = capsys.readouterr()
+    assert got.out.replace(str(spread), "") == expected.out.replace(str(single), "")
+    assert got.out.startswith(f"indexed {STORIES}, already indexed 0, skipped 2 bad record(s)")
+    assert got.err == expected.err  # the bad records, by file and line
+    assert _stored(spread) == _stored(single)
+    assert main(["index", str(archive), "--db", str(spread), "--dask", "local", "--partition-mb", "0.2",
+                 "--no-progress", *FIELDS]) == 4
+    assert capsys.readouterr().out.startswith(f"indexed 0, already indexed {STORIES}")
+
+
+def test_dask_index_with_a_killed_worker_lands_every_article_once(reuters, tmp_path):
+    from attrib.dask_index import dask_index
+    from attrib.store import open_store
+
+    archive, _ = reuters
+    db = tmp_path / "attrib.db"
+    config = Config(db_path=db)
+    events = []
+    failed = None
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        store = open_store(config)
+        try:
+            for event in dask_index([archive], config, store, address=cluster.scheduler_address,
+                                    partition_bytes=20_000, fields=FIELD_MAP):
+                events.append(event)
+                if len(events) == 1:  # the first partition is in: kill a worker while the others run
+                    victim = sorted(client.scheduler_info()["workers"])[0]
+                    os.kill(client.run(os.getpid, workers=[victim])[victim], signal.SIGKILL)
+        except Exception as e:  # noqa: BLE001 - allowed: a failed run, then the same again
+            failed = e
+        finally:
+            store.close()
+    if failed is not None:
+        store = open_store(config)
+        try:
+            events = list(dask_index([archive], config, store, workers=2, processes=False, fields=FIELD_MAP))
+        finally:
+            store.close()
+    results = [e for e in events if hasattr(e, "status")]
+    assert len(results) == STORIES and len({r.id for r in results}) == STORIES
+    assert {r.status.value for r in results} <= {"created", "exists"}
+    texts, _ = _stored(db)
+    assert len(texts) == STORIES
