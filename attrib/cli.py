@@ -159,6 +159,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     config = _config(args)
     fields = _field_map(args)
     source_client = None
+    if args.from_es_index and args.dask is not None:
+        raise InputError("--dask indexes files; --from-es-index reads on this machine: leave out one of them")
     if args.from_es_index:
         source_client, records, total = _newsroom_index(args, config, fields)
     else:
@@ -175,11 +177,24 @@ def cmd_index(args: argparse.Namespace) -> int:
     if args.attribute:
         from attrib.attribution import index_and_attribute
     run = index_and_attribute if args.attribute else index_records  # the same events, attributed
-    try:
+    if args.dask is not None:
+        if args.attribute:
+            store.close()
+            raise InputError("--attribute checks on arrival on this machine only; leave out --dask")
+        if args.dask_workers < 1 or not args.partition_mb > 0:
+            store.close()
+            raise InputError("--dask-workers must be at least 1 and --partition-mb more than 0")
+        from attrib.dask_index import dask_index
+
+        events = dask_index(args.paths, config, store, policy=policy, address=args.dask, workers=args.dask_workers,
+                            partition_bytes=max(1, int(args.partition_mb * 1e6)), encoding=args.encoding, fields=fields)
+    else:
         # Followed documents arrive in one batch per poll, each indexed when it arrives.
         batches = records if args.follow else [records]
+        events = (e for batch in batches for e in run(store, batch, policy=policy, workers=args.workers))
+    try:
         with _progress(args, total=total, unit="article", desc="indexing") as bar:
-            for event in (e for batch in batches for e in run(store, batch, policy=policy, workers=args.workers)):
+            for event in events:
                 summary.add(event)
                 bar.update(1)
                 if isinstance(event, BadRecord):
@@ -407,6 +422,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     if args.from_index and args.field:
         raise InputError("--field says where JSON input keeps each field; it does not apply to --from-index")
     fields = _field_map(args)
+    if args.dask is not None:
+        return _scan_on_dask(args, config, options, fields)
     source_store = None
     if args.from_index:
         selection = ArticleFilter(
@@ -439,6 +456,48 @@ def cmd_scan(args: argparse.Namespace) -> int:
     finally:
         if source_store is not None:
             source_store.close()
+    summary.seconds = time.perf_counter() - started
+    print(f"{summary.line()}; reports in {one_line(str(args.output))}")
+    if summary.failed:
+        return 1
+    return EXIT_SKIPPED if summary.bad else 0
+
+
+def _scan_on_dask(args: argparse.Namespace, config, options, fields) -> int:
+    import time
+
+    from attrib.dask_scan import dask_scan
+    from attrib.readers import count_records
+    from attrib.safe_text import one_line
+    from attrib.scan import ScanSummary
+
+    if args.from_index:
+        raise InputError("--dask scans files; --from-index runs on this machine only (leave out --dask)")
+    if args.workers is not None:
+        raise InputError("--workers is for a scan on this machine; with --dask local give --dask-workers")
+    if args.dask_workers < 1:
+        raise InputError("--dask-workers must be at least 1", field="dask_workers")
+    if not args.partition_mb > 0:
+        raise InputError("--partition-mb must be more than 0", field="partition_mb")
+    inputs = {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in args.paths]}
+    summary = ScanSummary()
+    started = time.perf_counter()
+    events = dask_scan(
+        args.paths, args.output, config, options, address=args.dask, workers=args.dask_workers,
+        partition_bytes=max(1, int(args.partition_mb * 1e6)), encoding=args.encoding, fields=fields, inputs=inputs,
+    )
+    try:
+        with _progress(args, total=count_records(args.paths), unit="article", desc="scanning", smoothing=0.05) as bar:
+            for event in events:
+                summary.add(event)
+                bar.update(1)
+                if event.status == "bad":
+                    bar.write(f"attrib: skipped {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
+                elif event.status == "failed":
+                    bar.write(f"attrib: failed {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
+    except StoreUnavailableError as e:
+        summary.seconds = time.perf_counter() - started
+        raise StoreUnavailableError(f"{e} — {summary.line()}; run the same command again to resume") from e
     summary.seconds = time.perf_counter() - started
     print(f"{summary.line()}; reports in {one_line(str(args.output))}")
     if summary.failed:
@@ -603,6 +662,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="also check each new or changed article against those indexed before it, in input order, and store "
         "the outcome on it (attribution.*, story_id; the original's copies_seen), for search and newsroom queries",
     )
+    spread = index.add_argument_group("spreading indexing over a Dask cluster (pip install 'attrib[dask]')")
+    spread.add_argument(
+        "--dask", metavar="ADDRESS",
+        help="a Dask scheduler (tcp://host:8786) whose workers see the files and the store at the same paths, "
+             "or 'local' for a cluster on this machine; the workers fingerprint and write (--workers is not used)",
+    )
+    spread.add_argument("--dask-workers", type=int, default=2, metavar="N", help="worker processes of --dask local (default 2)")
+    spread.add_argument("--partition-mb", type=float, default=4.0, metavar="MB", help="JSONL input per task, in megabytes (default 4)")
     index.set_defaults(func=cmd_index)
 
     check = sub.add_parser(
@@ -661,6 +728,17 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("-o", "--output", type=Path, required=True, help="folder for the reports and the checkpoint")
     scan.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
     _field_argument(scan)
+    spread = scan.add_argument_group("spreading a scan of files over a Dask cluster (pip install 'attrib[dask]')")
+    spread.add_argument(
+        "--dask", metavar="ADDRESS",
+        help="a Dask scheduler (tcp://host:8786) whose workers see the files, OUTPUT and the store at the same "
+             "paths, or 'local' for a cluster on this machine",
+    )
+    spread.add_argument("--dask-workers", type=int, default=2, metavar="N", help="worker processes of --dask local (default 2)")
+    spread.add_argument(
+        "--partition-mb", type=float, default=4.0, metavar="MB",
+        help="JSONL input per task, in megabytes (default 4); keep it the same when resuming",
+    )
     selection = scan.add_argument_group("scanning the index itself")
     selection.add_argument("--from-index", action="store_true", help="scan the articles already in the index")
     selection.add_argument("--outlet", help="only articles of this outlet")

@@ -239,15 +239,18 @@ def _read_file(path: Path, *, encoding: str, base: Path | None, fields: FieldMap
         yield BadRecord(str(path), _strip_source(e), file=str(path))
 
 
-def read_jsonl(handle: BinaryIO, name: str, *, encoding: str = "utf-8", fields: FieldMap | None = None) -> Iterator[Record]:
+def read_jsonl(
+    handle: Iterable[bytes], name: str, *, encoding: str = "utf-8", fields: FieldMap | None = None, first_line: int = 1
+) -> Iterator[Record]:
     """The records of a JSONL stream, one a line, each line decoded on its own.
 
     ``handle`` yields bytes: a line that is not ``encoding`` text is one bad record
     (``name:line``) and every other line still lands. The encoding must write a newline
-    as the single byte 0x0a (UTF-8, Latin-1, cp1252; not UTF-16).
+    as the single byte 0x0a (UTF-8, Latin-1, cp1252; not UTF-16). ``first_line`` is the
+    number of the stream's first line in its file, for a stream that starts mid-file.
     """
     _check_line_encoding(encoding)
-    for number, raw in enumerate(handle, start=1):
+    for number, raw in enumerate(handle, start=first_line):
         location = f"{name}:{number}"
         if number == 1 and raw.startswith(codecs.BOM_UTF8) and codecs.lookup(encoding).name == "utf-8":
             raw = raw[len(codecs.BOM_UTF8) :]

@@ -288,10 +288,16 @@ def _init_worker(config: Config, options: CheckOptions, memory: int | None = Non
 
 def _check_one(article: Article) -> tuple[str, Any]:
     """Check one article in a worker, retrying a store that is briefly away with backoff."""
+    return check_with_retries(article, _worker["store"], _worker["options"], _worker.get("memory"))
+
+
+def check_with_retries(article: Article, store: Any, options: CheckOptions, memory: int | None = None) -> tuple[str, Any]:
+    """``(id, report)``, or ``(id, ("failed" | "unavailable", message))`` when the check
+    raised or the store stayed away after :data:`RETRIES` retries with backoff."""
     delay = 1.0
     for attempt in range(RETRIES + 1):
         try:
-            report = check(article, _worker["store"], _worker["options"])
+            report = check(article, store, options)
             return article.id, report
         except StoreUnavailableError as e:
             if attempt == RETRIES:
@@ -301,7 +307,7 @@ def _check_one(article: Article) -> tuple[str, Any]:
         except AttribError as e:
             return article.id, ("failed", str(e))
         except MemoryError:
-            limit = _worker.get("memory")
+            limit = memory
             within = f" within the {limit / 2**20:,.0f} MB a scan worker may use" if limit else ""
             return article.id, ("failed", f"out of memory: the check did not fit{within}")
     raise AssertionError("unreachable")
