@@ -13,6 +13,8 @@ needs no server. When no cluster can be had the integration tests error: they ne
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -25,6 +27,19 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 ES_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:8.19.21"
+ES_LOCAL = ROOT / "scripts" / "es-local"
+
+
+def es_local_module():
+    """scripts/es-local as a module (its version table and version parsing)."""
+    if "es_local" in sys.modules:
+        return sys.modules["es_local"]
+    loader = importlib.machinery.SourceFileLoader("es_local", str(ES_LOCAL))
+    spec = importlib.util.spec_from_loader("es_local", loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["es_local"] = module  # its dataclass looks its module up there
+    loader.exec_module(module)
+    return module
 
 
 def pytest_collection_modifyitems(config, items):
