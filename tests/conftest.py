@@ -6,6 +6,10 @@ The cluster is chosen in this order:
 2. testcontainers' Elasticsearch module, when a Docker engine answers;
 3. ``scripts/es-local``, a real Elasticsearch started from Maven Central artifacts.
 
+``ATTRIB_ES_VERSION`` (8, 9 or an exact version such as 9.0.0; default 8, i.e. 8.19.21)
+picks the version the session starts, in Docker or with es-local; with ``ATTRIB_ES_URL`` it
+is what the given cluster must run (tests/integration/test_cluster.py checks either way).
+
 The cluster is only started when an integration test asks for it, so ``pytest tests/unit``
 needs no server. When no cluster can be had the integration tests error: they never skip.
 """
@@ -13,6 +17,8 @@ needs no server. When no cluster can be had the integration tests error: they ne
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -24,7 +30,40 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
-ES_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:8.19.21"
+ES_LOCAL = ROOT / "scripts" / "es-local"
+ES_IMAGE = "docker.elastic.co/elasticsearch/elasticsearch:{version}"
+
+
+def es_local_module():
+    """scripts/es-local as a module (its version table and version parsing)."""
+    if "es_local" in sys.modules:
+        return sys.modules["es_local"]
+    loader = importlib.machinery.SourceFileLoader("es_local", str(ES_LOCAL))
+    spec = importlib.util.spec_from_loader("es_local", loader)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["es_local"] = module  # its dataclass looks its module up there
+    loader.exec_module(module)
+    return module
+
+
+def wanted_es_version() -> str | None:
+    """``ATTRIB_ES_VERSION`` as given (8, 9 or X.Y.Z), or None for es-local's default."""
+    return os.environ.get("ATTRIB_ES_VERSION", "").strip() or None
+
+
+def es_local_version_args() -> list[str]:
+    """The ``scripts/es-local start`` arguments for the version this session tests."""
+    wanted = wanted_es_version()
+    return ["--version", wanted] if wanted else []
+
+
+def resolved_es_version() -> str:
+    """The exact version ``ATTRIB_ES_VERSION`` names (es-local's default when unset)."""
+    es_local = es_local_module()
+    try:
+        return es_local.resolve_version(wanted_es_version())
+    except es_local.EsLocalError as e:
+        pytest.exit(f"ATTRIB_ES_VERSION: {e}", returncode=4)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -68,7 +107,7 @@ def announce(config: pytest.Config, message: str) -> None:
 
 @pytest.fixture(scope="session")
 def es_url(tmp_path_factory, pytestconfig) -> str:
-    """URL of a real Elasticsearch 8.x cluster for this test session."""
+    """URL of a real Elasticsearch cluster (8.x unless ATTRIB_ES_VERSION says) for this test session."""
     given = os.environ.get("ATTRIB_ES_URL")
     if given:
         _check_reachable(given)
@@ -77,19 +116,20 @@ def es_url(tmp_path_factory, pytestconfig) -> str:
     if _docker_engine_answers():
         from testcontainers.elasticsearch import ElasticSearchContainer
 
-        announce(pytestconfig, f"starting Elasticsearch in Docker ({ES_IMAGE}) for the integration tests…")
-        with ElasticSearchContainer(ES_IMAGE, mem_limit="2g") as container:
+        image = ES_IMAGE.format(version=resolved_es_version())
+        announce(pytestconfig, f"starting Elasticsearch in Docker ({image}) for the integration tests…")
+        with ElasticSearchContainer(image, mem_limit="2g") as container:
             yield container.get_url()
         return
     data = tmp_path_factory.mktemp("es-local")
-    script = ROOT / "scripts" / "es-local"
+    script = ES_LOCAL
     announce(
         pytestconfig,
-        "building and starting a local Elasticsearch with scripts/es-local for the integration tests "
+        f"building and starting a local Elasticsearch {resolved_es_version()} with scripts/es-local for the integration tests "
         "(about a minute; the first time also downloads it from Maven Central)…",
     )
     start = subprocess.run(
-        [sys.executable, str(script), "start", "--http-port", "auto", "--data", str(data)],
+        [sys.executable, str(script), "start", *es_local_version_args(), "--http-port", "auto", "--data", str(data)],
         capture_output=True,
         text=True,
     )

@@ -52,6 +52,10 @@ if TYPE_CHECKING:
     from elasticsearch import Elasticsearch
 
 SCHEMA_VERSION = 1
+SERVER_MAJORS = (8, 9)
+"""The Elasticsearch majors attrib runs on. The index template, queries and bulk requests
+are the same on both (the 8.x Python client speaks to 9.x through its REST compatibility
+with 8; see the README's compatibility table)."""
 _SPLIT_STATUSES = frozenset({400, 413})
 """Statuses of a refused bulk request whose documents are sent again in smaller requests."""
 _SOURCE_FIELDS = ["id", "text", "title", "outlet", "url", "published_at", "lang"]
@@ -131,7 +135,7 @@ def _cause(cause: dict[str, Any]) -> str:
 
 
 class ElasticsearchStore:
-    """Articles in the index ``{config.index}-articles`` of an Elasticsearch 8 cluster."""
+    """Articles in the index ``{config.index}-articles`` of an Elasticsearch 8 or 9 cluster."""
 
     def __init__(self, config: Config, params: FingerprintParams | None = None, client: "Elasticsearch | None" = None):
         if not config.es_url and client is None:
@@ -180,8 +184,9 @@ class ElasticsearchStore:
 
         info = self._call(self.client.info)
         major = int(str(info["version"]["number"]).split(".")[0])
-        if major != 8:
-            raise StoreError(f"{self.config.describe_store()}: Elasticsearch {info['version']['number']} found; attrib needs 8.x")
+        if major not in SERVER_MAJORS:
+            wanted = " or ".join(f"{m}.x" for m in SERVER_MAJORS)
+            raise StoreError(f"{self.config.describe_store()}: Elasticsearch {info['version']['number']} found; attrib needs {wanted}")
         try:
             mapping = self.client.indices.get_mapping(index=self.index)
         except NotFoundError:

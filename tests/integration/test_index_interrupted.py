@@ -12,7 +12,7 @@ from pathlib import Path
 
 from elasticsearch import Elasticsearch
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, es_local_version_args
 
 ES_LOCAL = [sys.executable, str(ROOT / "scripts" / "es-local")]
 
@@ -32,7 +32,9 @@ def _reuters(path: Path, n: int, shared_dir: Path) -> int:
 
 
 def _start(data: Path, port: int | str) -> str:
-    proc = subprocess.run([*ES_LOCAL, "start", "--data", str(data), "--http-port", str(port)], capture_output=True, text=True)
+    proc = subprocess.run(
+        [*ES_LOCAL, "start", *es_local_version_args(), "--data", str(data), "--http-port", str(port)], capture_output=True, text=True
+    )
     assert proc.returncode == 0, proc.stderr
     return proc.stdout.strip().splitlines()[-1]
 

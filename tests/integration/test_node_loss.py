@@ -21,7 +21,7 @@ import pytest
 from elasticsearch import Elasticsearch
 
 from attrib.corpora import reuters
-from tests.conftest import ROOT, SHARED, announce
+from tests.conftest import ROOT, SHARED, announce, es_local_version_args
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def cluster(tmp_path_factory, pytestconfig):
     data = tmp_path_factory.mktemp("es-nodes")
     announce(pytestconfig, "starting a 3-node Elasticsearch (one process per node) with scripts/es-local for test_node_loss…")
     start = subprocess.run(
-        [*ES_LOCAL, "start", "--nodes", str(NODES), "--http-port", "auto", "--heap", "512m", "--data", str(data)],
+        [*ES_LOCAL, "start", *es_local_version_args(), "--nodes", str(NODES), "--http-port", "auto", "--heap", "512m", "--data", str(data)],
         capture_output=True,
         text=True,
     )

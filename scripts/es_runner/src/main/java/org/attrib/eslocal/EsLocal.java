@@ -50,7 +50,7 @@ public final class EsLocal {
         }
 
         LogConfigurator.registerErrorListener();
-        LogConfigurator.setClusterName(clusterName);
+        setClusterNameForLogs(clusterName);
         LogConfigurator.configureESLogging();
         LogConfigurator.configureWithoutConfig(Settings.EMPTY);
 
@@ -112,5 +112,18 @@ public final class EsLocal {
             System.out.println("es-local: " + nodes + " node(s) started, http://127.0.0.1:" + httpPort);
         }
         stopped.await();
+    }
+
+    /**
+     * Elasticsearch puts the cluster name in its log lines with
+     * {@code LogConfigurator.setClusterName}, which 8.x and 9.2+ have and 9.0.0 lacks
+     * (it logs without the name).
+     */
+    private static void setClusterNameForLogs(String clusterName) throws ReflectiveOperationException {
+        try {
+            LogConfigurator.class.getMethod("setClusterName", String.class).invoke(null, clusterName);
+        } catch (NoSuchMethodException e) {
+            // this version logs without the cluster name
+        }
     }
 }
