@@ -35,6 +35,7 @@ def main() -> None:
     parser.add_argument("--index", default="bench-check", help="index prefix; reused when it already holds the corpus")
     parser.add_argument("--queries", type=int, default=400, help="articles to check (default: %(default)s)")
     parser.add_argument("--no-quotes", action="store_true", help="skip quote provenance")
+    parser.add_argument("--rescue", type=int, default=CheckOptions().rescue, help="candidates aligned when none clears the evidence floor (default: %(default)s)")
     args = parser.parse_args()
     seed = next(iter(read_paths([args.data.parent / "examples" / "000_bab4808bdd29a8aa.txt"])))
     corpus = [seed, *bbc(args.data), *reuters(args.data)]
@@ -50,7 +51,7 @@ def main() -> None:
             index_articles(store, corpus, workers=os.cpu_count() or 1)
             print(f"indexed {len(corpus)} articles in {time.perf_counter() - started:.0f} s")
         print(f"index: {store.count()} articles; checking {len(sample)} articles")
-        options = CheckOptions(quotes=not args.no_quotes)
+        options = CheckOptions(quotes=not args.no_quotes, rescue=args.rescue)
         chosen = {a.id for a in sample}
         warm = [a for a in corpus if a.id not in chosen][:20]
         for article in warm:  # warm-up (JIT, connections) on articles outside the sample
