@@ -562,8 +562,9 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--rescue", type=int, default=1, metavar="N",
-        help="when no candidate clears --min-evidence, align the best N anyway: a heavy rewrite or "
-        "summary shares too little exact wording to clear it (default: 1; 0 aligns none)",
+        help="when no candidate clears --min-evidence, align the best N anyway, if the best scores at "
+        "least 1.5 times the next (a source stands apart from topical look-alikes): a heavy rewrite or "
+        "summary shares too little exact wording to clear the floor (default: 1; 0 aligns none)",
     )
     group.add_argument(
         "--min-coverage", type=float, default=0.02,

@@ -43,7 +43,9 @@ class CheckOptions:
     word 5-grams are what any two stories on one topic have ("the central bank said
     on"); aligning such candidates costs most of a scan's time and finds only topical
     look-alikes. When no candidate clears the floor, the best ``rescue`` candidates are
-    aligned all the same (a heavy rewrite shares too little exact wording to clear it).
+    aligned all the same (a heavy rewrite shares too little exact wording to clear it),
+    provided the best scores at least ``rescue_margin`` times the next one: topical
+    look-alikes score alike, a source stands apart.
     ``min_coverage``: the
     fraction of the query a candidate's passages must cover to count as a source.
     ``allowlist``: outlets whose reuse is licensed (wires, syndication partners).
@@ -55,6 +57,7 @@ class CheckOptions:
     relative_score: float = 0.2
     min_evidence: float = 2.0
     rescue: int = 1
+    rescue_margin: float = 1.5
     min_coverage: float = 0.02
     allowlist: frozenset[str] = frozenset()
     quotes: bool = True
@@ -70,6 +73,8 @@ class CheckOptions:
             raise InputError(f"min_evidence must be between 0 and {MAX_QUERY_TERMS}", field="min_evidence")
         if self.rescue < 0:
             raise InputError("rescue must be 0 or more", field="rescue")
+        if self.rescue_margin < 1.0:
+            raise InputError("rescue_margin must be at least 1", field="rescue_margin")
         if not 0.0 <= self.min_coverage <= 1.0:
             raise InputError("min_coverage must be between 0 and 1", field="min_coverage")
 
@@ -91,7 +96,9 @@ def retrieve(store: Store, document: Document, options: CheckOptions, stored: in
     # A heavy rewrite or a summary shares little exact wording with its source, so its
     # source may fall below the floor; when nothing clears it, the best candidates are
     # aligned anyway and the aligner decides.
-    return kept or ranked[: options.rescue]
+    if kept or (len(ranked) > 1 and ranked[0].score < options.rescue_margin * ranked[1].score):
+        return kept  # topical look-alikes score alike; a source below the floor stands apart
+    return ranked[: options.rescue]
 
 
 def is_same_article(article: Article, stored: Article) -> bool:

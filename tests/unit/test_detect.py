@@ -132,3 +132,26 @@ def test_html_escapes_untrusted_text(seed_store):
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>t</b>" not in page
     assert "&lt;script&gt;" in page
     assert "<mark" in page and 'href="#s0"' in page
+
+
+def test_rescue_aligns_a_best_candidate_below_the_floor_only_when_it_stands_apart():
+    from attrib.store.base import Candidate
+
+    class Ranked:  # the ranking a store returned; retrieve only filters it
+        def __init__(self, ranked):
+            self.ranked = ranked
+
+        def candidates(self, document, limit, exclude):
+            return self.ranked[:limit]
+
+    weak = 0.5  # below the floor of 2 rare fingerprints' worth in any archive size
+    apart = Ranked([Candidate("a", weak * 2, evidence=weak * 2), Candidate("b", weak, evidence=weak)])
+    alike = Ranked([Candidate("a", weak * 1.2, evidence=weak * 1.2), Candidate("b", weak, evidence=weak)])
+    from attrib.core import FingerprintParams
+
+    document = prepare(Article(id="q", text="A short query about nothing in particular."), FingerprintParams(), quotes=False)
+    assert [c.id for c in retrieve(apart, document, CheckOptions(), 1000)] == ["a"]
+    assert retrieve(alike, document, CheckOptions(), 1000) == []
+    assert retrieve(apart, document, CheckOptions(rescue=0), 1000) == []
+    with pytest.raises(InputError):
+        CheckOptions(rescue_margin=0.5)
