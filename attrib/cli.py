@@ -421,8 +421,12 @@ def cmd_scan(args: argparse.Namespace) -> int:
         raise InputError("--outlet, --since and --until select articles of the index; use them with --from-index")
     if args.from_index and args.field:
         raise InputError("--field says where JSON input keeps each field; it does not apply to --from-index")
+    if args.write_back and not args.from_index:
+        raise InputError("--write-back stores attribution on articles of the index: use it with --from-index")
     fields = _field_map(args)
     if args.dask is not None:
+        if args.write_back:
+            raise InputError("--write-back works on this machine only; leave out --dask")
         return _scan_on_dask(args, config, options, fields)
     source_store = None
     if args.from_index:
@@ -443,7 +447,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         with _progress(args, total=total, unit="article", desc="scanning", smoothing=0.05) as bar:
-            for event in scan(records, args.output, config, options, inputs=inputs, workers=args.workers):
+            for event in scan(records, args.output, config, options, inputs=inputs, workers=args.workers,
+                              write_back=args.write_back):
                 summary.add(event)
                 bar.update(1)
                 if event.status == "bad":
@@ -742,6 +747,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     selection = scan.add_argument_group("scanning the index itself")
     selection.add_argument("--from-index", action="store_true", help="scan the articles already in the index")
+    selection.add_argument(
+        "--write-back", action="store_true",
+        help="store what each check finds on the article in the index (attribution.*, story_id), as attrib index "
+        "--attribute does on arrival, so the newsroom's own queries can filter and collapse on it",
+    )
     selection.add_argument("--outlet", help="only articles of this outlet")
     selection.add_argument("--since", metavar="ISO8601", help="only articles published at or after this time")
     selection.add_argument("--until", metavar="ISO8601", help="only articles published before this time")

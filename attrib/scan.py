@@ -278,26 +278,36 @@ def _uncap_memory(previous: tuple[int, int] | None) -> None:
         _worker.pop("memory", None)
 
 
-def _init_worker(config: Config, options: CheckOptions, memory: int | None = None) -> None:
+def _init_worker(config: Config, options: CheckOptions, memory: int | None = None, write_back: bool = False) -> None:
     from attrib.store import open_store
 
     _cap_memory(memory)
     _worker["store"] = open_store(config)
     _worker["options"] = options
+    _worker["write_back"] = write_back
 
 
 def _check_one(article: Article) -> tuple[str, Any]:
     """Check one article in a worker, retrying a store that is briefly away with backoff."""
-    return check_with_retries(article, _worker["store"], _worker["options"], _worker.get("memory"))
+    return check_with_retries(article, _worker["store"], _worker["options"], _worker.get("memory"),
+                              write_back=_worker.get("write_back", False))
 
 
-def check_with_retries(article: Article, store: Any, options: CheckOptions, memory: int | None = None) -> tuple[str, Any]:
+def check_with_retries(article: Article, store: Any, options: CheckOptions, memory: int | None = None,
+                       *, write_back: bool = False) -> tuple[str, Any]:
     """``(id, report)``, or ``(id, ("failed" | "unavailable", message))`` when the check
-    raised or the store stayed away after :data:`RETRIES` retries with backoff."""
+    raised or the store stayed away after :data:`RETRIES` retries with backoff.
+    ``write_back`` stores the report's attribution on the stored article."""
     delay = 1.0
     for attempt in range(RETRIES + 1):
         try:
             report = check(article, store, options)
+            if write_back:
+                from attrib.attribution import attribution_of
+
+                attribution = attribution_of(report, store)
+                if store.set_attribution(article.id, attribution) and attribution.story_id != article.id:
+                    store.recount_copies([attribution.story_id])
             return article.id, report
         except StoreUnavailableError as e:
             if attempt == RETRIES:
@@ -330,10 +340,13 @@ def scan(
     *,
     inputs: dict[str, Any] | None = None,
     workers: int | None = None,
+    write_back: bool = False,
 ) -> Iterator[ScanEvent]:
     """Check every article of ``records`` against the store, writing into ``output``.
 
-    Yields one event per record. Raises :class:`StoreUnavailableError` when the store
+    Yields one event per record. ``write_back`` also stores what each check found on the
+    article in the store (``attribution.*`` and ``story_id``, as on arrival), for a scan
+    of the index itself. Raises :class:`StoreUnavailableError` when the store
     stays away after retries; everything reported before that is kept, and calling
     :func:`scan` again with the same arguments continues where it stopped.
     """
@@ -358,7 +371,7 @@ def scan(
         output, LOCK, "another attrib scan is writing into this folder; wait for it to end or use another --output folder"
     )
     try:
-        yield from _scan_locked(records, output, config, options, inputs or {}, workers)
+        yield from _scan_locked(records, output, config, options, inputs or {}, workers, write_back)
     finally:
         os.close(lock)
 
@@ -376,6 +389,7 @@ def _scan_locked(
     options: CheckOptions,
     inputs: dict[str, Any],
     workers: int | None,
+    write_back: bool = False,
 ) -> Iterator[ScanEvent]:
     _check_manifest(output, _manifest(inputs, options, config))
     done = _repair_and_read_done(output / REPORTS)
@@ -415,13 +429,13 @@ def _scan_locked(
 
     try:
         if workers <= 1:
-            _init_worker(config, options)
+            _init_worker(config, options, None, write_back)
             capped = _cap_memory(plan.memory)
             results: Iterator[tuple[str, Any]] = map(_check_one, todo())
             pool = None
         else:
             context = multiprocessing.get_context("spawn" if os.name == "nt" else "fork")
-            pool = context.Pool(workers, initializer=_init_worker, initargs=(config, options, plan.memory))
+            pool = context.Pool(workers, initializer=_init_worker, initargs=(config, options, plan.memory, write_back))
             results = pool.imap_unordered(_check_one, todo(), chunksize=4)
         try:
             for article_id, outcome in results:

@@ -99,3 +99,33 @@ def test_empty_store_is_refused(tmp_path, monkeypatch, capsys):
     (tmp_path / "a.jsonl").write_text(json.dumps({"id": "a", "text": "some text here"}) + "\n")
     assert main(["scan", str(tmp_path / "a.jsonl"), "--output", str(tmp_path / "o"), "--no-progress"]) == 3
     assert "holds no articles yet" in capsys.readouterr().err
+
+
+def test_scan_write_back_stores_attribution_on_the_index(tmp_path, monkeypatch, capsys):
+    from attrib.article import Article
+    from attrib.cli import main
+    from attrib.indexing import index_articles
+    from attrib.store import EmbeddedStore
+
+    text = " ".join(f"Sentence {i} of the harbour board report names dredger {100 + i} and berth {7 * i}." for i in range(20))
+    other = " ".join(f"Line {i} about the choir concert in the old church, seat {3 * i} of row {i}." for i in range(20))
+    db = tmp_path / "attrib.db"
+    store = EmbeddedStore(db)
+    index_articles(store, [
+        Article.from_dict({"id": "first", "text": text, "outlet": "Harbour Gazette", "published_at": "2024-01-01"}),
+        Article.from_dict({"id": "copy", "text": text + " A closing line of its own.", "outlet": "Copy Daily", "published_at": "2024-01-03"}),
+        Article.from_dict({"id": "other", "text": other, "outlet": "Choir News", "published_at": "2024-01-02"}),
+    ])
+    store.close()
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    assert main(["scan", "--from-index", "--write-back", "--db", str(db), "-o", str(tmp_path / "scan"), "--workers", "1", "--no-progress"]) == 0
+    store = EmbeddedStore(db)
+    try:
+        stored = store.get_stored(["first", "copy", "other"])
+        assert stored["copy"].attribution.verdict == "copied" and stored["copy"].attribution.original_id == "first"
+        assert stored["copy"].story_id == "first" and stored["first"].copies_seen == 1
+        assert stored["other"].attribution.verdict == "no_source" and stored["other"].story_id == "other"
+    finally:
+        store.close()
+    assert main(["scan", "x.jsonl", "--write-back", "--db", str(db), "-o", str(tmp_path / "scan2")]) == 2
+    assert "--from-index" in capsys.readouterr().err
