@@ -528,6 +528,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         import uvicorn
 
         from attrib.service.auth import is_loopback, load_keys
+        from attrib.safe_text import one_line
         from attrib.service.settings import ServiceSettings
     except ImportError as e:
         raise InputError(f"attrib serve needs its extra ({e.name} is missing): pip install 'attrib[serve]'") from None

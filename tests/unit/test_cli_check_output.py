@@ -280,3 +280,16 @@ def test_check_help_names_its_exit_codes():
     text = " ".join(check.format_help().split())
     for code in ("0 report written", "2 bad input", "3 store unreachable or empty"):
         assert code in text
+
+
+def test_serve_says_what_it_serves_on_one_line(tmp_path, monkeypatch, capsys):
+    import uvicorn
+
+    started = []
+    monkeypatch.setattr(uvicorn, "run", lambda *a, **kw: started.append(kw))
+    monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
+    monkeypatch.delenv("ATTRIB_API_KEYS_FILE", raising=False)
+    assert main(["serve", "--db", str(tmp_path / "attrib.db"), "--port", "8123"]) == 0
+    err = capsys.readouterr().err
+    assert started and started[0]["port"] == 8123
+    assert "attrib: serving" in err and "http://127.0.0.1:8123" in err and len(err.strip().splitlines()) == 1
