@@ -181,13 +181,15 @@ def cmd_index(args: argparse.Namespace) -> int:
         if args.attribute:
             store.close()
             raise InputError("--attribute checks on arrival on this machine only; leave out --dask")
-        if args.dask_workers < 1 or not args.partition_mb > 0:
+        try:
+            partition_bytes = _partition_bytes(args)
+        except InputError:
             store.close()
-            raise InputError("--dask-workers must be at least 1 and --partition-mb more than 0")
+            raise
         from attrib.dask_index import dask_index
 
         events = dask_index(args.paths, config, store, policy=policy, address=args.dask, workers=args.dask_workers,
-                            partition_bytes=max(1, int(args.partition_mb * 1e6)), encoding=args.encoding, fields=fields)
+                            partition_bytes=partition_bytes, encoding=args.encoding, fields=fields)
     else:
         # Followed documents arrive in one batch per poll, each indexed when it arrives.
         batches = records if args.follow else [records]
@@ -405,12 +407,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    import time
-
     from attrib.article import parse_datetime
     from attrib.readers import count_records, read_paths
-    from attrib.safe_text import one_line
-    from attrib.scan import ScanSummary, scan
+    from attrib.scan import scan
     from attrib.store import ArticleFilter, open_store
 
     options = _check_options(args)
@@ -442,57 +441,41 @@ def cmd_scan(args: argparse.Namespace) -> int:
     else:
         records = read_paths(args.paths, encoding=args.encoding, fields=fields)
         total = count_records(args.paths)
-        inputs = {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in args.paths]}
-    summary = ScanSummary()
-    started = time.perf_counter()
+        inputs = _path_inputs(args.paths)
     try:
-        with _progress(args, total=total, unit="article", desc="scanning", smoothing=0.05) as bar:
-            for event in scan(records, args.output, config, options, inputs=inputs, workers=args.workers,
-                              write_back=args.write_back):
-                summary.add(event)
-                bar.update(1)
-                if event.status == "bad":
-                    bar.write(f"attrib: skipped {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
-                elif event.status == "failed":
-                    bar.write(f"attrib: failed {one_line(event.id)}: {one_line(str(event.error))}", file=sys.stderr)
-    except StoreUnavailableError as e:
-        summary.seconds = time.perf_counter() - started
-        raise StoreUnavailableError(f"{e} — {summary.line()}; run the same command again to resume") from e
+        events = scan(records, args.output, config, options, inputs=inputs, workers=args.workers, write_back=args.write_back)
+        return _report_scan(args, events, total)
     finally:
         if source_store is not None:
             source_store.close()
-    summary.seconds = time.perf_counter() - started
-    print(f"{summary.line()}; reports in {one_line(str(args.output))}")
-    if summary.failed:
-        return 1
-    return EXIT_SKIPPED if summary.bad else 0
 
 
-def _scan_on_dask(args: argparse.Namespace, config, options, fields) -> int:
-    import time
+def _path_inputs(paths) -> dict:
+    """The scan manifest's record of file input: absolute paths, ``-`` for standard input."""
+    return {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in paths]}
 
-    from attrib.dask_scan import dask_scan
-    from attrib.readers import count_records
-    from attrib.safe_text import one_line
-    from attrib.scan import ScanSummary
 
-    if args.from_index:
-        raise InputError("--dask scans files; --from-index runs on this machine only (leave out --dask)")
-    if args.workers is not None:
-        raise InputError("--workers is for a scan on this machine; with --dask local give --dask-workers")
+def _partition_bytes(args: argparse.Namespace) -> int:
+    """``--partition-mb`` in bytes, after checking the Dask options."""
     if args.dask_workers < 1:
         raise InputError("--dask-workers must be at least 1", field="dask_workers")
     if not args.partition_mb > 0:
         raise InputError("--partition-mb must be more than 0", field="partition_mb")
-    inputs = {"paths": [str(Path(p).resolve()) if p != "-" else "-" for p in args.paths]}
+    return max(1, int(args.partition_mb * 1e6))
+
+
+def _report_scan(args: argparse.Namespace, events, total: int | None) -> int:
+    """Run a scan's events with a progress bar, one line per skipped or failed article,
+    and the summary line; the exit code (0, 1 failed, 4 skipped)."""
+    import time
+
+    from attrib.safe_text import one_line
+    from attrib.scan import ScanSummary
+
     summary = ScanSummary()
     started = time.perf_counter()
-    events = dask_scan(
-        args.paths, args.output, config, options, address=args.dask, workers=args.dask_workers,
-        partition_bytes=max(1, int(args.partition_mb * 1e6)), encoding=args.encoding, fields=fields, inputs=inputs,
-    )
     try:
-        with _progress(args, total=count_records(args.paths), unit="article", desc="scanning", smoothing=0.05) as bar:
+        with _progress(args, total=total, unit="article", desc="scanning", smoothing=0.05) as bar:
             for event in events:
                 summary.add(event)
                 bar.update(1)
@@ -508,6 +491,21 @@ def _scan_on_dask(args: argparse.Namespace, config, options, fields) -> int:
     if summary.failed:
         return 1
     return EXIT_SKIPPED if summary.bad else 0
+
+
+def _scan_on_dask(args: argparse.Namespace, config, options, fields) -> int:
+    from attrib.dask_scan import dask_scan
+    from attrib.readers import count_records
+
+    if args.from_index:
+        raise InputError("--dask scans files; --from-index runs on this machine only (leave out --dask)")
+    if args.workers is not None:
+        raise InputError("--workers is for a scan on this machine; with --dask local give --dask-workers")
+    events = dask_scan(
+        args.paths, args.output, config, options, address=args.dask, workers=args.dask_workers,
+        partition_bytes=_partition_bytes(args), encoding=args.encoding, fields=fields, inputs=_path_inputs(args.paths),
+    )
+    return _report_scan(args, events, count_records(args.paths))
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -17,7 +17,7 @@ from attrib.article import Article
 import numpy as np
 
 from attrib.core import dates
-from attrib.core.align import AlignParams, align, align_noted, coverage
+from attrib.core.align import AlignParams, align_noted, coverage
 from attrib.core.normalise import token_columns
 from attrib.core.lineage import LineageParams, QueryWords, copy_group, dominator, wording
 from attrib.core.outlets import OutletMatcher
