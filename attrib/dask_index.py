@@ -13,13 +13,12 @@ reported as ``exists`` rather than ``indexed``.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from pathlib import Path
 from typing import Iterator, Sequence
 
 from attrib.config import Config
-from attrib.dask_scan import PARTITION_BYTES, Partition, _records, plan_partitions
-from attrib.errors import AttribError, InputError, StoreUnavailableError
+from attrib.dask_scan import PARTITION_BYTES, Partition, _records, dask_client, finished_tasks, plan_partitions
+from attrib.errors import InputError
 from attrib.indexing import IndexEvent, index_records
 from attrib.readers import FieldMap
 from attrib.store.base import Store, WritePolicy
@@ -56,7 +55,7 @@ def dask_index(
     same store) creates the store with its fingerprint parameters first, so every worker
     fingerprints with the same ones."""
     try:
-        from distributed import Client, LocalCluster, as_completed
+        import distributed  # noqa: F401 - said here, before any work, when it is missing
     except ImportError:
         raise InputError("--dask needs Dask distributed: pip install 'attrib[dask]'") from None
 
@@ -64,37 +63,8 @@ def dask_index(
         config = dataclasses.replace(config, db_path=Path(config.db_path).resolve())
     plan = plan_partitions(paths, partition_bytes)
     store.init()
-    cluster = None
-    if address == "local":
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=processes, dashboard_address=":0")
-        client = Client(cluster)
-    else:
-        try:
-            client = Client(address, timeout="30s")
-        except (OSError, TimeoutError) as e:
-            raise StoreUnavailableError(f"no Dask scheduler answers at {address} ({e})") from e
-    run = uuid.uuid4().hex
-    try:
-        futures = [
-            client.submit(index_partition, p, config, policy, encoding, fields, key=f"attrib-index-{run}-{p.name()}", pure=False)
-            for p in plan
-        ]
-        for future in as_completed(futures):
-            try:
-                events = future.result()
-            except AttribError:
-                for other in futures:
-                    other.cancel()
-                raise
-            except Exception as e:  # noqa: BLE001 - e.g. KilledWorker: the task's workers kept dying
-                for other in futures:
-                    other.cancel()
-                raise AttribError(
-                    f"a Dask task failed ({type(e).__name__}: {e}); what landed stays, run the same command again"
-                ) from e
+    with dask_client(address, workers, processes) as client:
+        for events in finished_tasks(client, index_partition, plan, (config, policy, encoding, fields), "index",
+                                     "what landed stays, run the same command again"):
             yield from events
         store.refresh()
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

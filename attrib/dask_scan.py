@@ -40,7 +40,7 @@ from typing import Any, Iterator, Sequence
 
 from attrib.config import Config
 from attrib.detect import CheckOptions
-from attrib.errors import AttribError, InputError, StoreError, StoreUnavailableError
+from attrib.errors import AttribError, InputError, StoreUnavailableError
 from attrib.readers import (
     JSONL_SUFFIXES,
     KNOWN_SUFFIXES,
@@ -62,6 +62,7 @@ from attrib.scan import (
     _manifest,
     check_with_retries,
     report_file_name,
+    require_articles,
     write_summaries,
 )
 
@@ -308,26 +309,16 @@ def dask_scan(
     every partition finished before is kept, and calling again continues.
     """
     from attrib.safe_files import lock_folder
-    from attrib.store import open_store
 
     try:
-        from distributed import Client, LocalCluster, as_completed
+        import distributed  # noqa: F401 - said here, before any work, when it is missing
     except ImportError:
         raise InputError("--dask needs Dask distributed: pip install 'attrib[dask]'") from None
 
     if not config.uses_elasticsearch:
         config = dataclasses.replace(config, db_path=Path(config.db_path).resolve())
     plan = plan_partitions(paths, partition_bytes)
-    empty = f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)"
-    if not config.uses_elasticsearch and not config.db_path.exists():
-        raise StoreError(empty)
-    probe = open_store(config)
-    try:
-        probe.init()
-        if probe.count() == 0:
-            raise StoreError(empty)
-    finally:
-        probe.close()
+    require_articles(config)
     output = Path(output).resolve()
     _make_folder(output)
     for sub in ("reports", PARTS):
@@ -351,55 +342,73 @@ def dask_scan(
                     seen.add(event.id)
                     yield event
         if todo:
-            yield from _run(todo, output, config, options, encoding, fields, address, workers, processes, seen,
-                            Client, LocalCluster, as_completed)
+            yield from _run(todo, output, config, options, encoding, fields, address, workers, processes, seen)
         merge_parts(output, plan)
     finally:
         os.close(lock)
 
 
-def _run(todo, output, config, options, encoding, fields, address, workers, processes, seen,
-         Client, LocalCluster, as_completed):
-    cluster = None
-    if address == "local":
-        cluster = LocalCluster(  # the dashboard on a free port: 8787 may be another cluster's
-            n_workers=max(1, workers), threads_per_worker=1, processes=processes, dashboard_address=":0"
-        )
-        client = Client(cluster)
-    else:
-        try:
-            client = Client(address, timeout="30s")
-        except (OSError, TimeoutError) as e:
-            raise StoreUnavailableError(f"no Dask scheduler answers at {address} ({e})") from e
-    run = uuid.uuid4().hex  # keys of this run only: another scan on the same scheduler never shares a result
-    try:
-        futures = [
-            client.submit(run_partition, p, str(output), config, options, encoding, fields, key=f"attrib-scan-{run}-{p.name()}", pure=False)
-            for p in todo
-        ]
-        for future in as_completed(futures):
+def dask_client(address: str, workers: int, processes: bool = True):
+    """A client of the scheduler at ``address``, or of a LocalCluster of ``workers`` for
+    ``local``; a context manager that closes both. An unreachable scheduler raises
+    :class:`StoreUnavailableError` (exit 3: run again later)."""
+    import contextlib
+
+    from distributed import Client, LocalCluster
+
+    @contextlib.contextmanager
+    def opened():
+        cluster = None
+        if address == "local":
+            cluster = LocalCluster(  # the dashboard on a free port: 8787 may be another cluster's
+                n_workers=max(1, workers), threads_per_worker=1, processes=processes, dashboard_address=":0"
+            )
+            client = Client(cluster)
+        else:
             try:
-                events = future.result()
-            except StoreUnavailableError:
-                for other in futures:
-                    other.cancel()
+                client = Client(address, timeout="30s")
+            except (OSError, TimeoutError) as e:
+                raise StoreUnavailableError(f"no Dask scheduler answers at {address} ({e})") from e
+        try:
+            yield client
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+    return opened()
+
+
+def finished_tasks(client, function, partitions: Sequence[Partition], args: tuple, kind: str, kept: str) -> Iterator[Any]:
+    """Run ``function(partition, *args)`` for each partition as one task (keys of this run
+    only: another run on the same scheduler never shares a result) and yield each result
+    as its task finishes. A task that raises stops the run and cancels the rest: attrib's
+    own errors as they are, anything else (a worker that kept dying) as one
+    :class:`AttribError` that says ``kept``."""
+    from distributed import as_completed
+
+    run = uuid.uuid4().hex
+    futures = [client.submit(function, p, *args, key=f"attrib-{kind}-{run}-{p.name()}", pure=False) for p in partitions]
+    for future in as_completed(futures):
+        try:
+            result = future.result()
+        except Exception as e:  # noqa: BLE001 - e.g. KilledWorker: the task's workers kept dying
+            for other in futures:
+                other.cancel()
+            if isinstance(e, AttribError):
                 raise
-            except AttribError:
-                raise
-            except Exception as e:  # noqa: BLE001 - e.g. KilledWorker: the task's workers kept dying
-                for other in futures:
-                    other.cancel()
-                raise AttribError(
-                    f"a Dask task failed ({type(e).__name__}: {e}); finished partitions are kept, "
-                    "run the same command again to resume"
-                ) from e
+            raise AttribError(f"a Dask task failed ({type(e).__name__}: {e}); {kept}") from e
+        yield result
+
+
+def _run(todo, output, config, options, encoding, fields, address, workers, processes, seen):
+    with dask_client(address, workers, processes) as client:
+        results = finished_tasks(client, run_partition, todo, (str(output), config, options, encoding, fields), "scan",
+                                 "finished partitions are kept, run the same command again to resume")
+        for events in results:
             for article_id, status, has_source, unattributed, error in events:
                 if status == "checked":
                     if article_id in seen:
                         status = "skipped"
                     seen.add(article_id)
                 yield ScanEvent(article_id, status, has_source=has_source, unattributed=unattributed, error=error)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()

@@ -326,6 +326,23 @@ def check_with_retries(article: Article, store: Any, options: CheckOptions, memo
 # -- the scan ------------------------------------------------------------------------
 
 
+def require_articles(config: Config) -> None:
+    """Raise :class:`StoreError` unless the store holds articles to scan against, leaving
+    no empty store file behind."""
+    from attrib.store import open_store
+
+    empty = f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)"
+    if not config.uses_elasticsearch and not config.db_path.exists():
+        raise StoreError(empty)
+    probe = open_store(config)
+    try:
+        probe.init()
+        if probe.count() == 0:
+            raise StoreError(empty)
+    finally:
+        probe.close()
+
+
 def report_file_name(article_id: str) -> str:
     """A safe, unique file name for an article's HTML report."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "_", article_id).strip("._")[:80] or "article"
@@ -350,18 +367,7 @@ def scan(
     stays away after retries; everything reported before that is kept, and calling
     :func:`scan` again with the same arguments continues where it stopped.
     """
-    from attrib.store import open_store
-
-    empty = f"{config.describe_store()} holds no articles yet: index an archive first (attrib index PATH)"
-    if not config.uses_elasticsearch and not config.db_path.exists():
-        raise StoreError(empty)  # and leave no empty store file behind
-    probe = open_store(config)
-    try:
-        probe.init()
-        if probe.count() == 0:
-            raise StoreError(empty)
-    finally:
-        probe.close()
+    require_articles(config)
     output = Path(output)
     _make_folder(output)
     if (output / "reports").is_symlink():
