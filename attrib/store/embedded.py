@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from collections import Counter, defaultdict
 from contextlib import contextmanager
 from datetime import datetime
@@ -104,6 +105,41 @@ CREATE INDEX IF NOT EXISTS quote_grams_doc ON quote_grams(doc);
 """
 
 
+def _open(path: Path) -> sqlite3.Connection:
+    """A connection to the store at ``path`` with its schema in place.
+
+    Processes opening one new file at once meet on locks that SQLite reports at once,
+    without waiting: switching the file to WAL, and creating its tables. The schema is
+    made in one write transaction, and an open that meets a lock is tried again until
+    :data:`_BUSY_TIMEOUT` has passed.
+    """
+    deadline = time.monotonic() + _BUSY_TIMEOUT
+    pause = 0.01
+    while True:
+        conn = None
+        try:
+            conn = sqlite3.connect(path, timeout=_BUSY_TIMEOUT)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            with _write_transaction(conn):
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                _add_attribution_columns(conn)
+            return conn
+        except sqlite3.OperationalError as e:
+            if conn is not None:
+                conn.close()
+            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+                raise StoreError(f"{path} is not an attrib store: {e}") from e
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
+        except sqlite3.DatabaseError as e:
+            if conn is not None:
+                conn.close()
+            raise StoreError(f"{path} is not an attrib store: {e}") from e
+
+
 class EmbeddedStore:
     """Articles and fingerprints in one SQLite file at ``path``."""
 
@@ -123,15 +159,7 @@ class EmbeddedStore:
             if self.path.is_dir():
                 raise StoreError(f"{self.path} is a folder, not an attrib store file")
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT)
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=NORMAL")
-                conn.executescript(_SCHEMA)
-                _add_attribution_columns(conn)
-            except sqlite3.DatabaseError as e:
-                raise StoreError(f"{self.path} is not an attrib store: {e}") from e
-            self._conn = conn
+            self._conn = _open(self.path)
         return self._conn
 
     def init(self) -> FingerprintParams:
@@ -462,12 +490,11 @@ def _add_attribution_columns(conn: sqlite3.Connection) -> None:
                 if "duplicate column" not in str(e):
                     raise
     reset = ", ".join(f"{name} = NULL" for name, _ in _ATTRIBUTION_COLUMNS if name != "copies_seen")
-    conn.executescript(f"""
-        CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id);
+    conn.execute("CREATE INDEX IF NOT EXISTS articles_story ON articles(story_id)")
+    conn.execute(f"""
         CREATE TRIGGER IF NOT EXISTS articles_text_replaced AFTER UPDATE OF text ON articles BEGIN
             UPDATE articles SET {reset}, copies_seen = 0 WHERE doc = new.doc;
-        END;
-    """)
+        END""")
 
 
 _FULLTEXT = """

@@ -84,3 +84,34 @@ def test_two_processes_index_the_same_archive_into_one_store(tmp_path, monkeypat
         conn.close()
     assert stored == {a.id: 1 for a in articles}
     assert per_doc == 200  # every article's fingerprints, none written twice under another row
+
+
+def _open_in_child(path: str, start) -> None:
+    import sys
+
+    start.wait()
+    try:
+        EmbeddedStore(path).init()
+    except StoreError as e:
+        print(e, file=sys.stderr)
+        sys.exit(1)
+
+
+def test_processes_opening_one_new_store_at_once_all_get_it(tmp_path):
+    """Switching a new file to WAL and creating its tables meet locks that SQLite reports
+    without waiting; every process released at once still opens the store."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    failed = 0
+    for round_ in range(12):
+        start = context.Event()
+        path = tmp_path / f"new{round_}.db"
+        runs = [context.Process(target=_open_in_child, args=(str(path), start)) for _ in range(5)]
+        for run in runs:
+            run.start()
+        start.set()
+        for run in runs:
+            run.join(timeout=60)
+        failed += sum(run.exitcode != 0 for run in runs)
+    assert failed == 0
