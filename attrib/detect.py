@@ -19,7 +19,9 @@ import numpy as np
 from attrib.core import dates
 from attrib.core.align import AlignParams, align_noted, coverage
 from attrib.core.normalise import token_columns
-from attrib.core.lineage import LineageParams, QueryWords, copy_group, dominator, wording
+from attrib.core.lineage import (
+    LineageParams, QueryWords, SourceWords, copy_group, dominator, fewest_additions, own_additions, wording,
+)
 from attrib.core.outlets import OutletMatcher
 from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity, reports_speech, with_interview_credit
 from attrib.documents import Document, prepare, quote_grams
@@ -149,6 +151,12 @@ def _licensed(outlet: str | None, article: Article, allowlist: Collection[str], 
     return any(_same_outlet(outlet, allowed, outlets) for allowed in allowlist)
 
 
+def _credits_another(source: Article, outlets: OutletMatcher) -> bool:
+    """Whether ``source`` credits an outlet other than its own ("as reported by the
+    BBC"): it says it carries what it took from elsewhere."""
+    return any(not _same_outlet(name, source.outlet, outlets) for name, _, _ in find_credits(source.text, outlets))
+
+
 def choose_original(article: Article, matches: list[SourceMatch], options: CheckOptions, outlets: OutletMatcher,
                     as_of: datetime | None = None) -> tuple[SourceMatch | None, list[SourceMatch]]:
     """Name the likely original and give every match its relation to the article.
@@ -157,8 +165,12 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     match dominates (shares clearly more of the same part's exact wording) is a
     sibling, rewrite or child, not the source. Of the rest, the one sharing the most
     exact wording and those sharing about as much over the same part are copies of one
-    text; only among them do dates decide: the earliest that is not published after
-    the article (``as_of``: its date, or now for an undated article) is the original.
+    text. Of those, a copy with clearly more words of its own inside the shared part
+    (words neither the article nor any other match has) added to the text and is not
+    it. Among the rest dates decide: the earliest that is not published after the
+    article (``as_of``: its date, or now for an undated article) is the original; where
+    dates cannot tell, a copy that credits another outlet for what it carries comes
+    after one that credits none.
     A same-outlet or allowlisted copy is named only when it certainly came before every
     third-party copy, so that licensed siblings cannot hide the text they both took.
     When the closest text was published after the article, it cannot be the source: an
@@ -170,8 +182,9 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     if not matches:
         return None, []
     query = QueryWords.of(article.text, options.lineage)
-    texts = [wording(query, m.article.text, [(p.query_start, p.query_end) for p in m.passages], options.lineage)
-             for m in matches]
+    words = [SourceWords.of(m.article.text, options.lineage) for m in matches]
+    texts = [wording(query, words[i], [(p.query_start, p.query_end) for p in m.passages], options.lineage)
+             for i, m in enumerate(matches)]
     published = [m.article.published_at for m in matches]
     is_later = [dates.later(t, when) for t in published]
     licensed = [_licensed(m.article.outlet, article, options.allowlist, outlets) for m in matches]
@@ -195,12 +208,22 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
             ]
             original = min(certain, key=strength) if certain else None
         elif eligible:
+            if len(eligible) > 1:
+                additions = {
+                    i: own_additions(words[i], [(p.source_start, p.source_end) for p in matches[i].passages], query,
+                                     [w for j, w in enumerate(words) if j != i], options.lineage)
+                    for i in eligible
+                }
+                eligible = fewest_additions(eligible, additions, options.lineage)
             third_party = [i for i in eligible if not licensed[i]]
             eligible = [
                 i for i in eligible
                 if not licensed[i] or all(dates.later(published[j], published[i]) for j in third_party)
             ] or eligible
-            original = min(eligible, key=lambda i: (dates.sort_key(published[i]), strength(i)))
+            # Of copies that dates cannot order, one that says it took the text from
+            # another outlet is a pickup; one that credits none may be the text itself.
+            credits_another = {i: len(eligible) > 1 and _credits_another(matches[i].article, outlets) for i in eligible}
+            original = min(eligible, key=lambda i: (dates.sort_key(published[i]), credits_another[i], strength(i)))
     result: list[SourceMatch] = []
     also: list[SourceMatch] = []
     sources: list[SourceMatch] = []

@@ -15,8 +15,13 @@ follow, both measured on the query's words:
   copy that matches better than an earlier rewrite shows that the rewrite is a sibling.
 
 The texts that are dominated by none and that share about as much of the query's
-wording as the best of them are copies of one text (:func:`copy_group`): only among
-them do publication dates say which came first.
+wording as the best of them are copies of one text (:func:`copy_group`). Among them,
+the original contains what the copies share, and a copy's own additions are not in
+it: words a text carries inside the part it shares with the query that neither the
+query nor any other matching text has are that text's own additions
+(:func:`own_additions`). A text with clearly more of them is a copy that added to the
+text, not the text itself (:func:`fewest_additions`). Only among the rest do
+publication dates say which came first.
 
 Pure: numpy and the project's tokeniser only.
 """
@@ -31,7 +36,10 @@ import numpy as np
 from attrib.core.normalise import token_columns
 from attrib.core.shingles import shingle_hash_array
 
-__all__ = ["LineageParams", "QueryWords", "Wording", "copy_group", "dominator", "wording"]
+__all__ = [
+    "LineageParams", "QueryWords", "SourceWords", "Wording", "copy_group", "dominator", "fewest_additions",
+    "own_additions", "wording",
+]
 
 
 @dataclass(frozen=True)
@@ -44,7 +52,9 @@ class LineageParams:
     ``dominance_margin`` of the part's words more, and is itself near-verbatim there
     (``near_share`` of the part's words shared). A text is a copy of the same text as
     the best one when it shares at least ``copy_ratio`` of the best one's exact wording
-    and at least half of its claimed part lies in the best one's.
+    and at least half of its claimed part lies in the best one's. Of the copies of one
+    text, those whose :func:`own_additions` exceed the fewest by more than
+    ``additions_margin`` (a share of their matched words) are copies that added to it.
     """
 
     k: int = 5
@@ -54,6 +64,7 @@ class LineageParams:
     dominance_margin: float = 0.1
     near_share: float = 0.5
     copy_ratio: float = 0.85
+    additions_margin: float = 0.05
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,34 @@ class QueryWords:
 
 
 @dataclass(frozen=True)
+class SourceWords:
+    """A matching text's tokens, prepared once for all the evidence about it."""
+
+    starts: np.ndarray  # token start offsets (str indices into the text)
+    hashes: np.ndarray  # word k-gram hashes, one per k-gram start
+
+    @classmethod
+    def of(cls, text: str, params: LineageParams = LineageParams()) -> "SourceWords":
+        words, starts, _ = token_columns(text)
+        return cls(np.asarray(starts, dtype=np.int64), shingle_hash_array(words, params.k, params.seed))
+
+    @property
+    def n(self) -> int:
+        return int(self.starts.size)
+
+
+def _covered(hashes: np.ndarray, n: int, present: np.ndarray, k: int) -> np.ndarray:
+    """Which of ``n`` tokens sit in a k-gram (``hashes``, one per k-gram start) that
+    ``present`` holds."""
+    mask = np.zeros(n, dtype=bool)
+    if hashes.size and present.size:
+        hit = np.flatnonzero(np.isin(hashes, present))
+        for offset in range(k):
+            mask[np.minimum(hit + offset, n - 1)] = True
+    return mask
+
+
+@dataclass(frozen=True)
 class Wording:
     """What one matching text shares with the query, as masks over the query's tokens.
 
@@ -89,21 +128,47 @@ class Wording:
         return int(self.exact.sum())
 
 
-def wording(query: QueryWords, source_text: str, spans: Sequence[tuple[int, int]],
+def _within(starts: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    inside = np.zeros(starts.size, dtype=bool)
+    for start, end in spans:
+        inside |= (starts >= start) & (starts < end)
+    return inside
+
+
+def wording(query: QueryWords, source: str | SourceWords, spans: Sequence[tuple[int, int]],
             params: LineageParams = LineageParams()) -> Wording:
     """The query's tokens claimed by ``spans`` (half-open ``str`` offsets into the query)
-    and, of those, the ones in a word k-gram that ``source_text`` also contains."""
-    claimed = np.zeros(query.n, dtype=bool)
-    for start, end in spans:
-        claimed |= (query.starts >= start) & (query.starts < end)
-    exact = np.zeros(query.n, dtype=bool)
-    if query.hashes.size:
-        source_words, _, _ = token_columns(source_text)
-        source_hashes = shingle_hash_array(source_words, params.k, params.seed)
-        hit = np.flatnonzero(np.isin(query.hashes, source_hashes))
-        for offset in range(params.k):
-            exact[np.minimum(hit + offset, query.n - 1)] = True
+    and, of those, the ones in a word k-gram that the source text also contains."""
+    if isinstance(source, str):
+        source = SourceWords.of(source, params)
+    claimed = _within(query.starts, spans)
+    exact = _covered(query.hashes, query.n, source.hashes, params.k)
     return Wording(claimed, exact & claimed)
+
+
+def own_additions(source: SourceWords, spans: Sequence[tuple[int, int]], query: QueryWords,
+                  others: Sequence[SourceWords], params: LineageParams = LineageParams()) -> float:
+    """The share of the source's words inside ``spans`` (its side of the passages it
+    shares with the query, ``str`` offsets into the source) that sit in no word k-gram
+    of the query or of any of ``others`` (the other matching texts): what this text
+    added to the text it shares with them, or what all of them left out of it."""
+    inside = _within(source.starts, spans)
+    total = int(inside.sum())
+    if total == 0:
+        return 0.0
+    present = np.concatenate([query.hashes, *(other.hashes for other in others)])
+    explained = _covered(source.hashes, source.n, present, params.k)
+    return float((inside & ~explained).sum()) / total
+
+
+def fewest_additions(candidates: Sequence[int], additions: Sequence[float],
+                     params: LineageParams = LineageParams()) -> list[int]:
+    """Of ``candidates`` (indices into ``additions``), the ones whose own additions are
+    within ``additions_margin`` of the fewest: the others added to the text they share."""
+    if not candidates:
+        return []
+    fewest = min(additions[i] for i in candidates)
+    return [i for i in candidates if additions[i] <= fewest + params.additions_margin]
 
 
 def dominator(i: int, texts: Sequence[Wording], params: LineageParams = LineageParams()) -> int | None:

@@ -13,7 +13,9 @@ import numpy as np
 
 from attrib.article import Article
 from attrib.core.dates import parse_published
-from attrib.core.lineage import LineageParams, QueryWords, copy_group, dominator, wording
+from attrib.core.lineage import (
+    LineageParams, QueryWords, SourceWords, copy_group, dominator, fewest_additions, own_additions, wording,
+)
 from attrib.core.outlets import OutletMatcher
 from attrib.detect import CheckOptions, align_candidates, choose_original
 from attrib.report import Relation
@@ -115,6 +117,49 @@ def test_a_licensed_sibling_does_not_hide_the_third_party_text():
     dated_wire = _article("wire", BASE, published=T, outlet="Reuters")
     named, _ = _decide(query, own_outlet, dated_wire)
     assert named.article.id == "daily-earlier" and named.licensed
+
+
+def test_a_copy_that_added_its_own_lines_inside_the_text_is_not_the_original():
+    """A statement carried whole by the query, by the statement's own page (undated),
+    and by a dated pickup that put its own lines between the statement's paragraphs:
+    the pickup shares as much of the query's wording, and is dated, but its own lines
+    are in no other text, so it is a copy that added to the statement."""
+    statement = BASE[:10]
+    query = _article("query", _story(3)[:2] + statement, outlet="Daily")
+    page = _article("statement-page", statement + _story(4)[:2], outlet="Company")
+    pickup = _article("pickup", statement[:5] + _story(5)[:3] + statement[5:],
+                      published=T - timedelta(days=1), outlet="Tribune")
+    named, ranked = _decide(query, pickup, page)
+    assert named is not None and named.article.id == "statement-page"
+    assert {m.article.id: m.relation for m in ranked}["pickup"] is Relation.ALSO_SEEN
+    # without the added lines, the pickup is a copy like any other and its date counts
+    clean = _article("pickup", statement, published=T - timedelta(days=1), outlet="Tribune")
+    named, _ = _decide(query, clean, page)
+    assert named.article.id == "pickup"
+
+
+def test_own_additions_count_only_words_no_other_text_has():
+    statement = BASE[:8]
+    query = QueryWords.of(_text(statement))
+    added = _text(statement[:4] + _story(6)[:4] + statement[4:])
+    other = SourceWords.of(_text(_story(6)[:4]))
+    spans = [(0, len(added))]
+    alone = own_additions(SourceWords.of(added), spans, query, [])
+    assert abs(alone - 4 / 12) < 0.05  # four added sentences of the twelve in the span
+    assert own_additions(SourceWords.of(added), spans, query, [other]) == 0.0  # another text has them too
+    assert fewest_additions([0, 1, 2], [0.0, 0.04, 0.3]) == [0, 1]
+
+
+def test_of_copies_dates_cannot_order_one_that_credits_another_outlet_is_a_pickup():
+    query = _article("query", BASE, outlet="Daily")
+    credited = Article(id="a-blog", text="Here is the statement, as reported by the BBC: " + _text(BASE), outlet="blog.example")
+    plain = _article("z-page", BASE, outlet="page.example")
+    named, _ = _decide(query, credited, plain)
+    assert named.article.id == "z-page"
+    # a credit of its own outlet says nothing
+    own = Article(id="a-blog", text="Here is the statement, as reported by the BBC: " + _text(BASE), outlet="bbc.co.uk")
+    named, _ = _decide(query, own, plain)
+    assert named.article.id == "a-blog"
 
 
 def test_a_month_only_date_is_not_later_than_a_day_within_it():
