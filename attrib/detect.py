@@ -23,7 +23,7 @@ from attrib.core.lineage import (
     LineageParams, QueryWords, SourceWords, copy_group, dominator, fewest_additions, own_additions, wording,
 )
 from attrib.core.outlets import OutletMatcher
-from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity, reports_speech, with_interview_credit
+from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity, reports_speech, same_interview, with_interview_credit
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
@@ -318,7 +318,7 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
         taken = [o for match, occurrences in by_match for o in _taken_occurrences(quote, match, occurrences, passage_tokens)]
         findings.append(judge_quote(quote, article.outlet, when, found, article_id=article.id,
                                     passage_credits=credits, outlets=outlets, taken_from=taken))
-    return findings
+    return same_interview(findings)
 
 
 # -- the pipeline -------------------------------------------------------------------

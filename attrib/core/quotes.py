@@ -39,7 +39,9 @@ __all__ = [
     "quote_key",
     "quote_similarity",
     "is_interview",
+    "is_interview_occurrence",
     "judge_quote",
+    "same_interview",
     "INTERVIEW_CUES",
 ]
 
@@ -1471,7 +1473,8 @@ def is_interview(cue: str | None, credited_outlet: str | None) -> bool:
     return c in INTERVIEW_CUES and credited_outlet is not None
 
 
-def _occ_interview(o: QuoteOccurrence) -> bool:
+def is_interview_occurrence(o: QuoteOccurrence) -> bool:
+    """Whether an occurrence is a quote its carrier presents as given to an outlet."""
     return o.interview if o.interview is not None else is_interview(o.cue, o.credited_outlet)
 
 
@@ -1566,7 +1569,7 @@ def judge_quote(
                 return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {c}")
         if _credits_interview(quote, matching, same):
             return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {quote.outlet}'s interview")
-        if any(_occ_interview(o) for o in taken):
+        if any(is_interview_occurrence(o) for o in taken):
             origin = sorted(taken, key=_occ_order)[0]
             return finding(QuoteVerdict.UNATTRIBUTED, origin,
                            f"interview quote in a passage taken from {origin.outlet or 'another article'} ({origin.article_id}), not credited")
@@ -1607,13 +1610,49 @@ def judge_quote(
     for o in concurrent:
         if not any(same(o.outlet, n) for n in names):
             names.append(o.outlet)  # type: ignore[arg-type]
-    interviewed = [o for o in concurrent if _occ_interview(o)]
+    interviewed = [o for o in concurrent if is_interview_occurrence(o)]
     if len(names) >= min_independent and not interviewed:
         return finding(QuoteVerdict.INDEPENDENT, origin,
                        f"carried by {len(names)} outlets within {simultaneity} of the first")
-    if _occ_interview(origin) or interviewed:
+    if is_interview_occurrence(origin) or interviewed:
         return finding(QuoteVerdict.UNATTRIBUTED, origin, "interview quote re-used without naming the outlet")
     return finding(QuoteVerdict.UNATTRIBUTED, origin, "first carried by another outlet, not credited")
+
+
+def same_interview(findings: Sequence[QuoteFinding]) -> list[QuoteFinding]:
+    """Findings with the article's unplaced quotes of a speaker judged by the interview
+    the article took that speaker's other quotes from.
+
+    When an article took a speaker's quote from another outlet's interview without
+    credit, its other quotes of that speaker that no stored text holds (a stored page
+    may be cut short, or hold only part of the interview) most likely come from the
+    same interview: they are flagged too, with that interview quote as the evidence
+    (``also_seen``) and no ``origin``, since the words themselves were not found. A
+    quote the article credits to an outlet is left as it is.
+    """
+    taken = [
+        f for f in findings
+        if f.flagged and f.origin is not None and is_interview_occurrence(f.origin) and f.quote.speaker
+    ]
+    if not taken:
+        return list(findings)
+    out = []
+    for f in findings:
+        q = f.quote
+        source = next((t for t in taken if q.speaker and (
+            q.speaker.casefold() == t.quote.speaker.casefold() or _same_name(q.speaker, t.quote.speaker))), None)
+        if (source is None or f.verdict is not QuoteVerdict.UNKNOWN_ORIGIN or f.origin is not None or f.also_seen
+                or q.outlet):
+            out.append(f)
+            continue
+        where = source.origin.credited_outlet or source.origin.outlet or source.origin.article_id
+        out.append(QuoteFinding(
+            quote=q, verdict=QuoteVerdict.UNATTRIBUTED, origin=None, similarity=0.0, altered=False,
+            also_seen=(source.origin,),
+            reason=(f"not in any stored text; {q.speaker}'s other quote in this article was taken from "
+                    f"{where}'s interview without credit"),
+        ))
+    return out
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
@@ -1634,7 +1673,7 @@ def _credits_interview(quote: Quote, occurrences: Sequence[QuoteOccurrence], sam
     quote credits another outlet's interview for it: then it names the quote's owner."""
     if not (quote.interview and quote.outlet):
         return False
-    return not any(_occ_interview(o) and o.credited_outlet and not same(o.credited_outlet, quote.outlet)
+    return not any(is_interview_occurrence(o) and o.credited_outlet and not same(o.credited_outlet, quote.outlet)
                    for o in occurrences)
 
 

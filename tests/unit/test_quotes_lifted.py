@@ -12,6 +12,7 @@ from attrib.core.quotes import (
     extract_quotes,
     judge_quote,
     reports_speech,
+    same_interview,
     with_interview_credit,
 )
 from attrib.detect import check
@@ -130,3 +131,34 @@ def test_the_sources_reported_speech_put_in_quotes_by_a_copy_is_flagged(tmp_path
         assert "Harbour Gazette" in flagged[0].reason
     finally:
         store.close()
+
+
+# -- same_interview: a speaker's unplaced quotes in an article that took the speaker's interview
+
+
+def _said(text: str, speaker: str | None, **kw) -> Quote:
+    return Quote(0, len(text) + 2, 1, len(text) + 1, text, speaker=speaker, cue="said", **kw)
+
+
+def test_unplaced_quotes_of_a_speaker_whose_interview_was_taken_are_flagged_with_it():
+    interview = occ("src", "Al Jazeera", cue="told", credited_outlet="Al Jazeera", interview=True)
+    taken = judge_quote(_said(WORDS, "Ana Ruiz"), "Daily Copy", T0, [interview], taken_from=[interview])
+    assert taken.flagged
+    unplaced = judge_quote(_said("we will rebuild every school", "Ana Ruiz"), "Daily Copy", T0, [])
+    other_speaker = judge_quote(_said("the talks failed", "Omar Haddad"), "Daily Copy", T0, [])
+    credited = judge_quote(_said("we stay", "Ana Ruiz", outlet="Reuters"), "Daily Copy", T0, [])
+    assert unplaced.verdict is QuoteVerdict.UNKNOWN_ORIGIN
+    judged = same_interview([taken, unplaced, other_speaker, credited])
+    assert judged[0] == taken
+    assert judged[1].flagged and judged[1].origin is None and judged[1].also_seen == (interview,)
+    assert "Al Jazeera" in judged[1].reason
+    assert judged[2] == other_speaker and not judged[2].flagged  # another speaker: nothing known
+    assert not judged[3].flagged  # the article credits an outlet for it
+
+
+def test_without_a_taken_interview_quote_unplaced_quotes_stay_unknown():
+    reported = occ("src", "Al Jazeera", cue="said")  # the source's report, not its interview
+    taken = judge_quote(_said(WORDS, "Ana Ruiz"), "Daily Copy", T0, [reported], taken_from=[reported])
+    unplaced = judge_quote(_said("we will rebuild every school", "Ana Ruiz"), "Daily Copy", T0, [])
+    judged = same_interview([taken, unplaced])
+    assert judged[1].verdict is QuoteVerdict.UNKNOWN_ORIGIN and not judged[1].flagged
