@@ -20,7 +20,8 @@ from attrib.core import dates
 from attrib.core.align import AlignParams, align_noted, coverage
 from attrib.core.normalise import token_columns
 from attrib.core.lineage import (
-    LineageParams, QueryWords, SourceWords, copy_group, dominator, fewest_additions, own_additions, wording,
+    LineageParams, QueryWords, SourceWords, copy_group, dominator, fewest_additions, own_additions, quotes_only,
+    wording,
 )
 from attrib.core.outlets import OutletMatcher
 from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity, reports_speech, same_interview, with_interview_credit
@@ -165,7 +166,9 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     match dominates (shares clearly more of the same part's exact wording) is a
     sibling, rewrite or child, not the source. Of the rest, the one sharing the most
     exact wording and those sharing about as much over the same part are copies of one
-    text. Of those, a copy with clearly more words of its own inside the shared part
+    text; a match whose word-for-word overlap with the article is mostly quoted speech,
+    with little running text, is a story quoting the same speech, not a copy, and is
+    not named. Of those, a copy with clearly more words of its own inside the shared part
     (words neither the article nor any other match has) added to the text and is not
     it. Among the rest dates decide: the earliest that is not published after the
     article (``as_of``: its date, or now for an undated article) is the original; where
@@ -181,7 +184,8 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     when = as_of if as_of is not None else article.published_at
     if not matches:
         return None, []
-    query = QueryWords.of(article.text, options.lineage)
+    quoted = [(q.start, q.end) for q in extract_quotes(article.text, outlets, fragments="all")]
+    query = QueryWords.of(article.text, options.lineage, quoted)
     words = [SourceWords.of(m.article.text, options.lineage) for m in matches]
     texts = [wording(query, words[i], [(p.query_start, p.query_end) for p in m.passages], options.lineage)
              for i, m in enumerate(matches)]
@@ -190,7 +194,8 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     licensed = [_licensed(m.article.outlet, article, options.allowlist, outlets) for m in matches]
     dominated_by = [dominator(i, texts, options.lineage) for i in range(len(matches))]
     strength = lambda i: (-texts[i].shared, -matches[i].query_coverage, matches[i].article.id)  # noqa: E731
-    direct = sorted((i for i, d in enumerate(dominated_by) if d is None), key=strength)
+    direct = sorted((i for i, d in enumerate(dominated_by) if d is None and not quotes_only(query, texts[i], options.lineage)),
+                    key=strength)
     original: int | None = None
     region: np.ndarray | None = None
     if direct:

@@ -38,7 +38,7 @@ from attrib.core.shingles import shingle_hash_array
 
 __all__ = [
     "LineageParams", "QueryWords", "SourceWords", "Wording", "copy_group", "dominator", "fewest_additions",
-    "own_additions", "wording",
+    "own_additions", "quotes_only", "wording",
 ]
 
 
@@ -55,6 +55,10 @@ class LineageParams:
     and at least half of its claimed part lies in the best one's. Of the copies of one
     text, those whose :func:`own_additions` exceed the fewest by more than
     ``additions_margin`` (a share of their matched words) are copies that added to it.
+    A text that shares with the query word for word mostly quoted words and fewer than
+    ``min_running_words`` of running text is not named as the original
+    (:func:`quotes_only`): two stories that quote one speech share the quoted words, and
+    an article built on quotes is judged by its quotes, not by a likely original.
     """
 
     k: int = 5
@@ -65,6 +69,14 @@ class LineageParams:
     near_share: float = 0.5
     copy_ratio: float = 0.85
     additions_margin: float = 0.05
+    min_running_words: int = 10
+
+
+def _within(starts: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    inside = np.zeros(starts.size, dtype=bool)
+    for start, end in spans:
+        inside |= (starts >= start) & (starts < end)
+    return inside
 
 
 @dataclass(frozen=True)
@@ -73,15 +85,29 @@ class QueryWords:
 
     starts: np.ndarray  # token start offsets (str indices into the query text)
     hashes: np.ndarray  # word k-gram hashes, one per k-gram start
+    quoted: np.ndarray | None = None  # tokens between quotation marks
 
     @classmethod
-    def of(cls, text: str, params: LineageParams = LineageParams()) -> "QueryWords":
+    def of(cls, text: str, params: LineageParams = LineageParams(),
+           quoted: Sequence[tuple[int, int]] = ()) -> "QueryWords":
+        """``quoted``: the spans of the text's quotations (``str`` offsets)."""
         words, starts, _ = token_columns(text)
-        return cls(np.asarray(starts, dtype=np.int64), shingle_hash_array(words, params.k, params.seed))
+        starts = np.asarray(starts, dtype=np.int64)
+        return cls(starts, shingle_hash_array(words, params.k, params.seed), _within(starts, quoted))
 
     @property
     def n(self) -> int:
         return int(self.starts.size)
+
+
+def quotes_only(query: QueryWords, text: "Wording", params: LineageParams = LineageParams()) -> bool:
+    """Whether a matching text shares with the query word for word mostly words between
+    quotation marks, and fewer than ``min_running_words`` of running text: a story
+    quoting the same speech, not a copy. (A heavy rewrite shares little of either.)"""
+    if query.quoted is None:
+        return False
+    running = int((text.exact & ~query.quoted).sum())
+    return running < params.min_running_words and text.shared - running > running
 
 
 @dataclass(frozen=True)
@@ -126,13 +152,6 @@ class Wording:
     @property
     def shared(self) -> int:
         return int(self.exact.sum())
-
-
-def _within(starts: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
-    inside = np.zeros(starts.size, dtype=bool)
-    for start, end in spans:
-        inside |= (starts >= start) & (starts < end)
-    return inside
 
 
 def wording(query: QueryWords, source: str | SourceWords, spans: Sequence[tuple[int, int]],

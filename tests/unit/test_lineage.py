@@ -162,6 +162,28 @@ def test_of_copies_dates_cannot_order_one_that_credits_another_outlet_is_a_picku
     assert named.article.id == "a-blog"
 
 
+def test_a_story_that_shares_only_quoted_words_is_not_named():
+    """Two stories quoting one speech share the quoted words, not running text."""
+    speech = [" ".join(sentence) for sentence in _story(8)[:4]]
+    quotes = " ".join(f'"{line}," the minister said.' for line in speech)
+    theirs = " ".join(f'She told reporters: "{line}."' for line in speech)
+    query = Article(id="query", text=_text(_story(9)[:5]) + " " + quotes + " " + _text(_story(10)[:3]), outlet="Daily")
+    other = Article(id="other", text=_text(_story(11)[:5]) + " " + theirs + " " + _text(_story(12)[:3]),
+                    published_at=T - timedelta(days=1), outlet="Tribune")
+    matches = align_candidates(query, [(Candidate("other", 1.0), other)], CheckOptions())
+    assert matches, "the shared quotes align"
+    named, ranked = choose_original(query, matches, CheckOptions(), OUTLETS)
+    assert named is None
+    assert [m.relation for m in ranked] == [Relation.SOURCE]
+    # the same words as running text (no quotation marks) make it a copy
+    plain = " ".join(f"{line}, the minister said." for line in speech)
+    query = Article(id="query", text=query.text.replace(quotes, plain), outlet="Daily")
+    other = Article(id="other", text=other.text.replace(theirs, plain), published_at=other.published_at, outlet="Tribune")
+    matches = align_candidates(query, [(Candidate("other", 1.0), other)], CheckOptions())
+    named, _ = choose_original(query, matches, CheckOptions(), OUTLETS)
+    assert named is not None and named.article.id == "other"
+
+
 def test_a_month_only_date_is_not_later_than_a_day_within_it():
     query = Article(id="query", text=_text(BASE), published_at=datetime(2023, 7, 14, tzinfo=timezone.utc), outlet="Daily")
     source = Article.from_dict({"id": "monthly", "text": _text(BASE), "published_at": "2023-07", "outlet": "Weekly"})
