@@ -24,7 +24,7 @@ from attrib.core.lineage import (
     wording,
 )
 from attrib.core.outlets import OutletMatcher
-from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, judge_quote, quote_similarity, reports_speech, same_interview, with_interview_credit
+from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, interviewers, judge_quote, quote_similarity, reports_speech, same_interview, with_interview_credit
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
@@ -302,18 +302,23 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
     by_match: list[tuple[SourceMatch, list[QuoteOccurrence]]] = []
     for match in matches:
         source = match.article
+        named = interviewers(source.text)
+        interviewer = next(iter(named)) if len(named) == 1 else None  # one interview, one interviewer
         found_here = [
             QuoteOccurrence(
                 article_id=source.id, outlet=source.outlet, published_at=source.published_at,
                 quote_text=quote.text, start=quote.start, end=quote.end,
                 credited_outlet=quote.outlet, cue=quote.cue, interview=quote.interview,
+                interviewer=interviewer if quote.interview else None,
             )
             for quote in with_interview_credit(extract_quotes(source.text, outlets, fragments="all"), source.text, outlets)
         ]
         aligned_quotes += found_here
         if match.relation in (Relation.ORIGINAL, Relation.SOURCE):
             by_match.append((match, found_here))
-    credits = [name for name, _, _ in find_credits(article.text, outlets)]
+    # the outlets the article credits, and the interviewers it names ("told The Sun
+    # columnist Piers Morgan"): naming who conducted an interview credits it
+    credits = [name for name, _, _ in find_credits(article.text, outlets)] + sorted(interviewers(article.text))
     passage_tokens: dict = {}  # source passages tokenized once for all quotes
     when = article.published_at or as_of
     for quote in with_interview_credit(extract_quotes(article.text, outlets, fragments="attributed"), article.text, outlets):

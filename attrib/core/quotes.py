@@ -40,6 +40,7 @@ __all__ = [
     "quote_similarity",
     "is_interview",
     "is_interview_occurrence",
+    "interviewers",
     "judge_quote",
     "same_interview",
     "INTERVIEW_CUES",
@@ -103,7 +104,9 @@ class QuoteOccurrence:
     ``start``/``end`` are the quote's span in that article. ``credited_outlet`` and
     ``cue`` are what that article says about the quote ("told" + "Al Jazeera").
     ``interview`` may be given explicitly; when None it is derived from ``cue`` and
-    ``credited_outlet`` by :func:`is_interview`.
+    ``credited_outlet`` by :func:`is_interview`. ``interviewer``: the person that
+    article names as having conducted its interview ("an interview with Sun Sport
+    columnist Piers Morgan"), when it names one (:func:`interviewers`).
     """
 
     article_id: str
@@ -115,6 +118,7 @@ class QuoteOccurrence:
     credited_outlet: str | None = None
     cue: str | None = None
     interview: bool | None = None
+    interviewer: str | None = None
 
 
 class QuoteVerdict(str, enum.Enum):
@@ -1104,6 +1108,21 @@ _NAMED_INTERVIEW = re.compile(
 )
 
 
+_INTERVIEWER = re.compile(
+    r"\binterview\w*[\"”’']?\s+(?:with|to|by)\s+(?:the\s+)?(?:[A-Z][\w'’.&-]*\s+){0,3}?"
+    r"(?:columnist|presenter|host|anchor|reporter|journalist|editor|correspondent|interviewer|broadcaster)\s+"
+    r"((?:[A-Z][\w'’-]+[ \t]+){0,2}[A-Z][\w'’-]+)"
+)
+
+
+def interviewers(text: str) -> set[str]:
+    """The people ``text`` names, by their role, as conducting its interview: "an
+    interview with Sun Sport columnist Piers Morgan". A quote credited to the
+    interviewer or the interviewer's show credits that interview as much as one
+    credited to the outlet."""
+    return {m.group(1).strip() for m in _INTERVIEWER.finditer(text)}
+
+
 def reports_speech(text: str, start: int, end: int) -> bool:
     """Whether the sentence of ``text`` around ``[start, end)`` reports what someone said
     ("Djokovic said he hoped he can play for many more years"), by a cue verb or phrase."""
@@ -1563,7 +1582,8 @@ def judge_quote(
         credits = [c for c in (quote.outlet, *passage_credits) if c]
         # The quote's owners: the outlets that carried it and those its carriers credit.
         owners = [o.outlet for o in (*taken, *matching) if o.outlet] + [
-            o.credited_outlet for o in (*taken, *matching) if o.credited_outlet]
+            o.credited_outlet for o in (*taken, *matching) if o.credited_outlet] + [
+            o.interviewer for o in (*taken, *matching) if o.interviewer]
         for c in credits:
             if any(same(c, owner) for owner in owners):
                 return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {c}")
@@ -1597,7 +1617,8 @@ def judge_quote(
     if own_earlier and when[id(own_earlier[0])] <= t0:
         return finding(QuoteVerdict.OWN, None, "the article's own outlet carried it first")
     credits = [c for c in (quote.outlet, *passage_credits) if c]
-    carriers = {o.outlet for o in others_earlier if o.outlet} | {o.credited_outlet for o in others_earlier if o.credited_outlet}
+    carriers = ({o.outlet for o in others_earlier if o.outlet} | {o.credited_outlet for o in others_earlier if o.credited_outlet}
+                | {o.interviewer for o in others_earlier if o.interviewer})
     for c in credits:
         if any(same(c, x) for x in carriers):
             return finding(QuoteVerdict.CREDITED, origin, f"credited to {c}")
@@ -1674,6 +1695,7 @@ def _credits_interview(quote: Quote, occurrences: Sequence[QuoteOccurrence], sam
     if not (quote.interview and quote.outlet):
         return False
     return not any(is_interview_occurrence(o) and o.credited_outlet and not same(o.credited_outlet, quote.outlet)
+                   and not (o.interviewer and same(o.interviewer, quote.outlet))
                    for o in occurrences)
 
 

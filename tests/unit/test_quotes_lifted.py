@@ -10,6 +10,7 @@ from attrib.core.quotes import (
     QuoteOccurrence,
     QuoteVerdict,
     extract_quotes,
+    interviewers,
     judge_quote,
     reports_speech,
     same_interview,
@@ -162,3 +163,28 @@ def test_without_a_taken_interview_quote_unplaced_quotes_stay_unknown():
     unplaced = judge_quote(_said("we will rebuild every school", "Ana Ruiz"), "Daily Copy", T0, [])
     judged = same_interview([taken, unplaced])
     assert judged[1].verdict is QuoteVerdict.UNKNOWN_ORIGIN and not judged[1].flagged
+
+
+def test_naming_the_interviewer_credits_the_interview(tmp_path):
+    """The carrier ran the interview as "an interview with Harbour Gazette columnist
+    Mara Quinn"; an article that credits Mara Quinn credits that interview, one that
+    credits nobody takes it."""
+    said = ('In an exclusive interview with Harbour Gazette columnist Mara Quinn, the mayor said: '
+            '"We will open the new berths before the winter storms and nobody will stop us." ')
+    original = STORY + " " + said + STORY.replace("Paragraph", "Section")
+    assert interviewers(original) == {"Mara Quinn"}
+    uncredited = STORY + " " + said.replace("In an exclusive interview with Harbour Gazette columnist Mara Quinn, the",
+                                            "The") + STORY.replace("Paragraph", "Section")
+    store = EmbeddedStore(tmp_path / "attrib.db")
+    try:
+        index_articles(store, [Article(id="harbour-gazette", text=original, outlet="Harbour Gazette")])
+        report = check(Article(id="copy", text=uncredited, outlet="Copy Daily"), store)
+        assert [f.flagged for f in report.quotes] == [True]
+        # credited to the interviewer, on the show she hosts elsewhere
+        credited_article = uncredited.replace("The mayor said:", "In an interview with Harbour Radio host Mara Quinn, the mayor said:")
+        assert credited_article != uncredited
+        report = check(Article(id="copy-2", text=credited_article, outlet="Copy Daily"), store)
+        assert [f.verdict for f in report.quotes] == [QuoteVerdict.CREDITED]
+        assert "Mara Quinn" in report.quotes[0].reason
+    finally:
+        store.close()
