@@ -24,7 +24,7 @@ from attrib.core.lineage import (
     wording,
 )
 from attrib.core.outlets import OutletMatcher
-from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, interviewers, judge_quote, quote_similarity, reports_speech, same_interview, with_interview_credit
+from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, interviewers, judge_quote, quote_similarity, reports_speech, same_interview, speech_spans, with_interview_credit
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
@@ -194,8 +194,18 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     licensed = [_licensed(m.article.outlet, article, options.allowlist, outlets) for m in matches]
     dominated_by = [dominator(i, texts, options.lineage) for i in range(len(matches))]
     strength = lambda i: (-texts[i].shared, -matches[i].query_coverage, matches[i].article.id)  # noqa: E731
-    direct = sorted((i for i, d in enumerate(dominated_by) if d is None and not quotes_only(query, texts[i], options.lineage)),
-                    key=strength)
+    speech_hashes: list[np.ndarray] = []
+
+    def speech() -> np.ndarray:
+        """The word k-grams that the matching texts carry as speech (quoted, or reported)."""
+        if not speech_hashes:
+            for m in matches:
+                carried = SourceWords.of(m.article.text, options.lineage, speech_spans(m.article.text, outlets))
+                speech_hashes.append(carried.hashes[carried.quoted[: carried.hashes.size]])
+        return np.concatenate(speech_hashes)
+
+    direct = sorted((i for i, d in enumerate(dominated_by)
+                     if d is None and not quotes_only(query, texts[i], speech, options.lineage)), key=strength)
     original: int | None = None
     region: np.ndarray | None = None
     if direct:

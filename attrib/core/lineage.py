@@ -100,13 +100,24 @@ class QueryWords:
         return int(self.starts.size)
 
 
-def quotes_only(query: QueryWords, text: "Wording", params: LineageParams = LineageParams()) -> bool:
-    """Whether a matching text shares with the query word for word mostly words between
-    quotation marks, and fewer than ``min_running_words`` of running text: a story
-    quoting the same speech, not a copy. (A heavy rewrite shares little of either.)"""
+def quotes_only(query: QueryWords, text: "Wording", speech: Callable[[], np.ndarray] | None = None,
+                params: LineageParams = LineageParams()) -> bool:
+    """Whether a matching text shares with the query word for word mostly speech, and
+    fewer than ``min_running_words`` of running text: a story quoting the same speech,
+    not a copy. Speech is what the query quotes and some matching text carries as
+    speech too (``speech``: the word k-gram hashes that the matching texts carry between
+    quotation marks or in sentences that report speech; called only when the query's
+    side alone leaves the question open). Words the query quotes from a text's own
+    running text (a statement, a release) are that text's words. (A heavy rewrite
+    shares little of either kind.)"""
     if query.quoted is None:
         return False
-    running = int((text.exact & ~query.quoted).sum())
+    quoted = text.exact & query.quoted
+    if int((text.exact & ~quoted).sum()) >= params.min_running_words or not quoted.any():
+        return False
+    if speech is not None:
+        quoted &= _covered(query.hashes, query.n, speech(), params.k)
+    running = int((text.exact & ~quoted).sum())
     return running < params.min_running_words and text.shared - running > running
 
 
@@ -116,11 +127,16 @@ class SourceWords:
 
     starts: np.ndarray  # token start offsets (str indices into the text)
     hashes: np.ndarray  # word k-gram hashes, one per k-gram start
+    quoted: np.ndarray | None = None  # tokens between quotation marks, when asked for
 
     @classmethod
-    def of(cls, text: str, params: LineageParams = LineageParams()) -> "SourceWords":
+    def of(cls, text: str, params: LineageParams = LineageParams(),
+           quoted: Sequence[tuple[int, int]] | None = None) -> "SourceWords":
+        """``quoted``: the spans of the text's quotations (``str`` offsets), if wanted."""
         words, starts, _ = token_columns(text)
-        return cls(np.asarray(starts, dtype=np.int64), shingle_hash_array(words, params.k, params.seed))
+        starts = np.asarray(starts, dtype=np.int64)
+        return cls(starts, shingle_hash_array(words, params.k, params.seed),
+                   None if quoted is None else _within(starts, quoted))
 
     @property
     def n(self) -> int:

@@ -43,6 +43,7 @@ __all__ = [
     "interviewers",
     "judge_quote",
     "same_interview",
+    "speech_spans",
     "INTERVIEW_CUES",
 ]
 
@@ -1131,6 +1132,21 @@ def reports_speech(text: str, start: int, end: int) -> bool:
     right = min(rights) if rights else len(text)
     sentence = text[left:right]
     return bool(_CUE_RE.search(sentence) or _CUE_ING_RE.search(sentence))
+
+
+def speech_spans(text: str, outlets: OutletMatcher | None = None) -> list[tuple[int, int]]:
+    """The parts of ``text`` that carry someone's speech: its quotations (fragments
+    included), and the sentences that report speech by a cue ("Ronaldo remarked, I
+    don't have respect for him", a quotation whose opening mark went missing). What is
+    left is the text's own running text: a statement's or a release's own words."""
+    spans = [(q.start, q.end) for q in extract_quotes(text, outlets, fragments="all")]
+    start = 0
+    for end in [m.end() for m in re.finditer(r"[.!?\n]", text)] + [len(text)]:
+        sentence = text[start:end]
+        if _CUE_RE.search(sentence) or _CUE_ING_RE.search(sentence):
+            spans.append((start, end))
+        start = end
+    return spans
 
 
 def with_interview_credit(quotes: Sequence[Quote], text: str | None = None,

@@ -182,6 +182,14 @@ def test_a_story_that_shares_only_quoted_words_is_not_named():
     matches = align_candidates(query, [(Candidate("other", 1.0), other)], CheckOptions())
     named, _ = choose_original(query, matches, CheckOptions(), OUTLETS)
     assert named is not None and named.article.id == "other"
+    # the query quotes a statement that the source carries as its own running text:
+    # the source is the statement, and it is named
+    quoting = Article(id="query", text=_text(_story(9)[:5]) + " " + quotes + " " + _text(_story(10)[:3]), outlet="Daily")
+    statement = Article(id="statement", text=" ".join(f"{line}." for line in speech) + " " + _text(_story(13)[:3]),
+                        outlet="Company")
+    matches = align_candidates(quoting, [(Candidate("statement", 1.0), statement)], CheckOptions())
+    named, _ = choose_original(quoting, matches, CheckOptions(), OUTLETS)
+    assert named is not None and named.article.id == "statement"
 
 
 def test_a_month_only_date_is_not_later_than_a_day_within_it():
