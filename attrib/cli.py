@@ -525,8 +525,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from attrib.service.auth import is_loopback, load_keys
         from attrib.safe_text import one_line
+        from attrib.service.auth import is_loopback, load_keys
+        from attrib.service.listener import keep_nodelay
         from attrib.service.settings import ServiceSettings
     except ImportError as e:
         raise InputError(f"attrib serve needs its extra ({e.name} is missing): pip install 'attrib[serve]'") from None
@@ -549,6 +550,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     who = f"{len(keys)} API key(s)" if keys else "no API keys: loopback clients only"
     print(f"attrib: serving {one_line(config.describe_store())} on http://{args.host}:{args.port} ({who})", file=sys.stderr)
+    keep_nodelay()  # --workers N: responses on keep-alive connections not held ~40 ms by Nagle
     uvicorn.run(
         "attrib.service.app:app_from_env", factory=True, host=args.host, port=args.port,
         workers=args.workers, log_level=args.log_level, server_header=False,
