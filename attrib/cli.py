@@ -780,7 +780,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keys-file", metavar="FILE", help="API keys file (default: $ATTRIB_API_KEYS_FILE)")
     serve.add_argument("--max-body", type=int, metavar="BYTES", help="largest request body (default: $ATTRIB_MAX_BODY or 6 MB)")
     serve.add_argument("--check-threads", type=int, metavar="N", help="checks run at once per process (default: 2)")
-    serve.add_argument("--check-queue", type=int, metavar="N", help="checks that may wait before 429 Too Many Requests (default: 16)")
+    serve.add_argument("--check-queue", type=int, metavar="N", help="checks that may wait per process before 429 Too Many Requests (default: 64)")
     serve.add_argument("--check-timeout", type=float, metavar="SECONDS", help="how long a request waits for its check (default: 30)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"), help="server log level")
     keys = serve.add_argument_group("API keys (print a keys-file line and exit)")
