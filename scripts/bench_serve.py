@@ -13,8 +13,9 @@ the served/in-process ratio compares runs taken under the same machine load. The
 
 Prints, per run: checks (or searches) per second, latency p50 and p99 in milliseconds,
 errors (any answer but 200, or no answer), checks naming a likely source (the served and
-in-process counts must agree), and the CPU the server's processes and this process used
-per request. At the end: the targets of the service (at 8 clients, at least 80% of the
+in-process counts must agree), and the CPU per request of the server's processes, of this
+process (the client, or the whole check in-process) and of Elasticsearch (its nodes'
+stats), against the 2 x wall-clock seconds two cores offer. At the end: the targets of the service (at 8 clients, at least 80% of the
 in-process checks per second and p99 under 500 ms; /v1/search p50 under 50 ms; no
 errors) and whether each was met.
 
@@ -65,6 +66,7 @@ class Run:
     sources: int = 0
     server_cpu: float = 0.0
     client_cpu: float = 0.0
+    es_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -77,12 +79,25 @@ class Run:
         n = len(self.latencies)
         errors = sum(self.errors.values())
         detail = f" ({', '.join(f'{k}: {v}' for k, v in sorted(self.errors.items()))})" if errors else ""
-        cpu = f"; CPU per request: server {self.server_cpu / n * 1000:.1f} ms, client {self.client_cpu / n * 1000:.1f} ms" if n else ""
+        cpu = (f"; CPU per request: server {self.server_cpu / n * 1000:.1f} ms, {'client' if self.what != 'in-process' else 'check'} "
+               f"{self.client_cpu / n * 1000:.1f} ms, Elasticsearch {self.es_cpu / n * 1000:.1f} ms" if n else "")
         return (f"{self.what:9s} {self.clients:3d} client(s): {self.rate:7.1f}/s  p50 {percentile(self.latencies, 50):6.1f} ms  "
                 f"p99 {percentile(self.latencies, 99):6.1f} ms  errors {errors}{detail}  sources {self.sources}{cpu}")
 
 
 # -- the server ------------------------------------------------------------------------
+
+
+def process_cpu(pids: set[int]) -> float:
+    """User and system CPU seconds of these processes so far, from /proc."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
+    return total
 
 
 def free_port() -> int:
@@ -128,6 +143,9 @@ class Server:
     def cpu_seconds(self) -> float:
         """User and system CPU of the server process and all its descendants (uvicorn's
         workers), from /proc."""
+        return process_cpu(self.tree())
+
+    def tree(self) -> set[int]:
         parents: dict[int, int] = {}
         for entry in Path("/proc").iterdir():
             if entry.name.isdigit():
@@ -143,14 +161,7 @@ class Server:
                 if parent == pid and child not in tree:
                     tree.add(child)
                     frontier.append(child)
-        total = 0.0
-        for pid in tree:
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += (int(fields[11]) + int(fields[12])) / TICK  # utime, stime
-        return total
+        return tree
 
     def stop(self) -> None:
         self.process.terminate()
@@ -166,14 +177,39 @@ class Server:
 # -- the runs --------------------------------------------------------------------------
 
 
-def own_cpu() -> float:
-    t = os.times()
-    return t.user + t.system
+class Meter:
+    """CPU seconds used so far by this process, the server's processes and Elasticsearch."""
+
+    def __init__(self, es_url: str, server: "Server | None" = None):
+        self.server = server
+        self.es_pids = self._es_pids(es_url)
+
+    @staticmethod
+    def _es_pids(es_url: str) -> set[int]:
+        """The node processes of a cluster on this machine (its nodes' stats refresh only
+        once a second, too seldom for runs of a few seconds; /proc is exact)."""
+        try:
+            nodes = httpx.get(f"{es_url}/_nodes/process", timeout=10).json()["nodes"].values()
+            pids = {int(node["process"]["id"]) for node in nodes}
+        except (httpx.HTTPError, KeyError, ValueError):
+            return set()
+        return pids if all(Path(f"/proc/{pid}/stat").exists() for pid in pids) else set()
+
+    def es_cpu(self) -> float:
+        return process_cpu(self.es_pids) if self.es_pids else float("nan")
+
+    def read(self) -> tuple[float, float, float]:
+        t = os.times()
+        return t.user + t.system, self.server.cpu_seconds() if self.server else 0.0, self.es_cpu()
+
+    def charge(self, run: Run, before: tuple[float, float, float]) -> None:
+        own, server, es = self.read()
+        run.client_cpu, run.server_cpu, run.es_cpu = own - before[0], server - before[1], es - before[2]
 
 
-def in_process(store: ElasticsearchStore, sample: list[Article], options: CheckOptions) -> Run:
+def in_process(meter: Meter, store: ElasticsearchStore, sample: list[Article], options: CheckOptions) -> Run:
     run = Run("in-process", 1)
-    cpu = own_cpu()
+    before = meter.read()
     started = time.perf_counter()
     for article in tqdm(sample, desc="in-process checks", unit="check", leave=False):
         t = time.perf_counter()
@@ -181,11 +217,11 @@ def in_process(store: ElasticsearchStore, sample: list[Article], options: CheckO
         run.latencies.append((time.perf_counter() - t) * 1000)
         run.sources += report.original is not None
     run.wall = time.perf_counter() - started
-    run.client_cpu = own_cpu() - cpu
+    meter.charge(run, before)
     return run
 
 
-async def _served(server: Server, what: str, clients: int, requests: list[Callable[[httpx.AsyncClient], object]],
+async def _served(meter: Meter, server: Server, what: str, clients: int, requests: list[Callable[[httpx.AsyncClient], object]],
                   count_source: bool) -> Run:
     run = Run(what, clients)
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
@@ -212,25 +248,25 @@ async def _served(server: Server, what: str, clients: int, requests: list[Callab
             progress.update()
 
     async with httpx.AsyncClient(base_url=server.url, limits=limits, timeout=120) as client:
-        cpu, server_cpu = own_cpu(), server.cpu_seconds()
+        before = meter.read()
         started = time.perf_counter()
         await asyncio.gather(*(client_loop(client) for _ in range(clients)))
         run.wall = time.perf_counter() - started
-        run.client_cpu, run.server_cpu = own_cpu() - cpu, server.cpu_seconds() - server_cpu
+        meter.charge(run, before)
     progress.close()
     return run
 
 
-def served_checks(server: Server, sample: list[Article], clients: int) -> Run:
+def served_checks(meter: Meter, server: Server, sample: list[Article], clients: int) -> Run:
     headers = {"content-type": "application/json"}
     bodies = [json.dumps(article.to_dict()).encode() for article in sample]  # serialised once, outside the timing
     requests = [lambda c, b=b: c.post("/v1/check", content=b, headers=headers) for b in bodies]
-    return asyncio.run(_served(server, "check", clients, requests, count_source=True))
+    return asyncio.run(_served(meter, server, "check", clients, requests, count_source=True))
 
 
-def served_searches(server: Server, queries: list[str], clients: int) -> Run:
+def served_searches(meter: Meter, server: Server, queries: list[str], clients: int) -> Run:
     requests = [lambda c, q=q: c.get("/v1/search", params={"q": q}) for q in queries]
-    return asyncio.run(_served(server, "search", clients, requests, count_source=False))
+    return asyncio.run(_served(meter, server, "search", clients, requests, count_source=False))
 
 
 def search_queries(sample: list[Article]) -> list[str]:
@@ -290,20 +326,21 @@ def main() -> None:
                   f"{len(sample)} checks a run, {len(queries)} searches a run, {args.rounds} round(s)")
             for article in warm[:20]:  # warm-up (connections, caches) on articles outside the sample
                 check(article, store, options)
-            served_checks(server, warm, max(args.clients))  # every worker process and thread handles some
-            served_searches(server, queries[:40], max(args.clients))
+            meter = Meter(url, server)
+            served_checks(meter, server, warm, max(args.clients))  # every worker process and thread handles some
+            served_searches(meter, server, queries[:40], max(args.clients))
             runs: list[list[Run]] = []
             for _ in range(args.rounds):
-                round_runs = [in_process(store, sample, options)]
+                round_runs = [in_process(meter, store, sample, options)]
                 print(round_runs[-1].line())
                 for clients in args.clients:
-                    round_runs.append(served_checks(server, sample, clients))
+                    round_runs.append(served_checks(meter, server, sample, clients))
                     print(round_runs[-1].line())
                 for clients in args.clients:
-                    round_runs.append(served_searches(server, queries, clients))
+                    round_runs.append(served_searches(meter, server, queries, clients))
                     print(round_runs[-1].line())
                 runs.append(round_runs)
-            final = in_process(store, sample, options)  # closes the last round: every served run has in-process on both sides
+            final = in_process(meter, store, sample, options)  # closes the last round: every served run has in-process on both sides
             print(final.line())
         finally:
             server.stop()
@@ -316,11 +353,17 @@ def summarise(runs: list[list[Run]], final: Run, levels: list[int]) -> None:
     """The figures over all rounds, and the targets."""
     inproc = [r[0] for r in runs] + [final]
     print("\nall rounds together (in-process rate: mean of the runs either side of each served run)")
-    print("| run | clients | per second | p50 ms | p99 ms | errors | served / in-process |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| run | clients | per second | p50 ms | p99 ms | errors | served / in-process | CPU ms per request: server + client + Elasticsearch | share of 2 cores |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|---:|")
     total = lambda rs: sum(len(r.latencies) for r in rs) / sum(r.wall for r in rs)  # noqa: E731
     merged = lambda rs: [x for r in rs for x in r.latencies]  # noqa: E731
-    print(f"| check in-process | 1 | {total(inproc):.1f} | {percentile(merged(inproc), 50):.1f} | {percentile(merged(inproc), 99):.1f} | 0 | |")
+
+    def cpu(rs: list[Run]) -> str:
+        n = sum(len(r.latencies) + sum(r.errors.values()) for r in rs)
+        parts = [sum(getattr(r, f) for r in rs) for f in ("server_cpu", "client_cpu", "es_cpu")]
+        share = sum(parts) / (2 * sum(r.wall for r in rs))
+        return f"{' + '.join(f'{x / n * 1000:.1f}' for x in parts)} | {share:.0%}"
+    print(f"| check in-process | 1 | {total(inproc):.1f} | {percentile(merged(inproc), 50):.1f} | {percentile(merged(inproc), 99):.1f} | 0 | | {cpu(inproc)} |")
     ratios: dict[int, list[float]] = {}
     results: dict[tuple[str, int], list[Run]] = {}
     for i, round_runs in enumerate(runs):
@@ -332,7 +375,7 @@ def summarise(runs: list[list[Run]], final: Run, levels: list[int]) -> None:
     for (what, clients), rs in results.items():
         errors = sum(sum(r.errors.values()) for r in rs)
         ratio = ", ".join(f"{x:.2f}" for x in ratios[clients]) if what == "check" else ""
-        print(f"| {what} served | {clients} | {total(rs):.1f} | {percentile(merged(rs), 50):.1f} | {percentile(merged(rs), 99):.1f} | {errors} | {ratio} |")
+        print(f"| {what} served | {clients} | {total(rs):.1f} | {percentile(merged(rs), 50):.1f} | {percentile(merged(rs), 99):.1f} | {errors} | {ratio} | {cpu(rs)} |")
     print("\ntargets")
     if ("check", 8) in results:
         eight = results[("check", 8)]
