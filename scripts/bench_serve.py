@@ -14,10 +14,11 @@ the served/in-process ratio compares runs taken under the same machine load. The
 Prints, per run: checks (or searches) per second, latency p50 and p99 in milliseconds,
 errors (any answer but 200, or no answer), checks naming a likely source (the served and
 in-process counts must agree), and the CPU per request of the server's processes, of this
-process (the client, or the whole check in-process) and of Elasticsearch (its nodes'
-stats), against the 2 x wall-clock seconds two cores offer. At the end: the targets of the service (at 8 clients, at least 80% of the
-in-process checks per second and p99 under 500 ms; /v1/search p50 under 50 ms; no
-errors) and whether each was met.
+process (the client, or the whole check in-process) and of Elasticsearch (its node
+processes, when they run on this machine), with the share of two cores they took. At the
+end: the service's targets (at 8 clients, at least 80% of the in-process checks per
+second over the session and p99 under 500 ms; /v1/search p50 under 50 ms; no errors) and
+whether each was met.
 
   python scripts/bench_serve.py [--data ../shared/data] [--es-url URL] [--workers 1] [--clients 1,8,32] [--rounds 3]
 """
