@@ -20,6 +20,11 @@ end: the service's targets (at 8 clients, at least 80% of the in-process checks 
 second over the session and p99 under 500 ms; /v1/search p50 under 50 ms; no errors) and
 whether each was met.
 
+Without --es-url it starts a cluster of its own, a cold JVM that has just indexed: its
+first minutes are several times slower (Elasticsearch CPU 20 to 40 ms per check instead of
+about 5). For steady figures start one with scripts/es-local, run once to index, and
+measure on the second run.
+
   python scripts/bench_serve.py [--data ../shared/data] [--es-url URL] [--workers 1] [--clients 1,8,32] [--rounds 3]
 """
 
@@ -44,6 +49,7 @@ from benchlib import DEFAULT_DATA, ROOT, check_archive, check_sample, cluster, e
 from attrib.article import Article
 from attrib.config import Config
 from attrib.detect import CheckOptions, check
+from attrib.errors import AttribError
 from attrib.store.elastic import ElasticsearchStore
 
 try:
@@ -402,4 +408,7 @@ def summarise(runs: list[list[Run]], final: Run, levels: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except AttribError as e:  # an unreachable cluster, an index that cannot be made
+        raise SystemExit(f"bench_serve: {e}") from None
