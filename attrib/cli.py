@@ -525,8 +525,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from attrib.service.auth import is_loopback, load_keys
         from attrib.safe_text import one_line
+        from attrib.service.auth import is_loopback, load_keys
+        from attrib.service.listener import keep_nodelay
         from attrib.service.settings import ServiceSettings
     except ImportError as e:
         raise InputError(f"attrib serve needs its extra ({e.name} is missing): pip install 'attrib[serve]'") from None
@@ -549,6 +550,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     who = f"{len(keys)} API key(s)" if keys else "no API keys: loopback clients only"
     print(f"attrib: serving {one_line(config.describe_store())} on http://{args.host}:{args.port} ({who})", file=sys.stderr)
+    keep_nodelay()  # --workers N: responses on keep-alive connections not held ~40 ms by Nagle
     uvicorn.run(
         "attrib.service.app:app_from_env", factory=True, host=args.host, port=args.port,
         workers=args.workers, log_level=args.log_level, server_header=False,
@@ -778,7 +780,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--keys-file", metavar="FILE", help="API keys file (default: $ATTRIB_API_KEYS_FILE)")
     serve.add_argument("--max-body", type=int, metavar="BYTES", help="largest request body (default: $ATTRIB_MAX_BODY or 6 MB)")
     serve.add_argument("--check-threads", type=int, metavar="N", help="checks run at once per process (default: 2)")
-    serve.add_argument("--check-queue", type=int, metavar="N", help="checks that may wait before 429 Too Many Requests (default: 16)")
+    serve.add_argument("--check-queue", type=int, metavar="N", help="checks that may wait per process before 429 Too Many Requests (default: 64)")
     serve.add_argument("--check-timeout", type=float, metavar="SECONDS", help="how long a request waits for its check (default: 30)")
     serve.add_argument("--log-level", default="info", choices=("critical", "error", "warning", "info", "debug"), help="server log level")
     keys = serve.add_argument_group("API keys (print a keys-file line and exit)")

@@ -11,20 +11,14 @@ itself) and prints latency p50 and p99 in milliseconds, overall and per stage.
 from __future__ import annotations
 
 import argparse
-import itertools
-import os
-import random
 import statistics
 import time
 from pathlib import Path
 
-from benchlib import DEFAULT_DATA, cluster, machine, percentile
+from benchlib import DEFAULT_DATA, check_archive, check_sample, cluster, ensure_indexed, machine, percentile
 
 from attrib.config import Config
-from attrib.corpora import bbc, reuters
 from attrib.detect import CheckOptions, check
-from attrib.indexing import index_articles
-from attrib.readers import read_paths
 from attrib.store.elastic import ElasticsearchStore
 
 
@@ -37,19 +31,12 @@ def main() -> None:
     parser.add_argument("--no-quotes", action="store_true", help="skip quote provenance")
     parser.add_argument("--rescue", type=int, default=CheckOptions().rescue, help="candidates aligned when none clears the evidence floor (default: %(default)s)")
     args = parser.parse_args()
-    seed = next(iter(read_paths([args.data.parent / "examples" / "000_bab4808bdd29a8aa.txt"])))
-    corpus = [seed, *bbc(args.data), *reuters(args.data)]
-    rng = random.Random(2026)
-    sample = rng.sample(corpus, min(args.queries, len(corpus)))
-    sample.append(next(iter(read_paths([args.data.parent / "examples" / "003_dbab0492c2aca2f8.txt"]))))
+    corpus = check_archive(args.data)
+    sample = check_sample(corpus, args.data, args.queries)
     print(f"machine: {machine()}")
     with cluster(args.es_url) as url:
         store = ElasticsearchStore(Config(es_url=url, index=args.index))
-        store.init()
-        if store.count() < len(corpus):
-            started = time.perf_counter()
-            index_articles(store, corpus, workers=os.cpu_count() or 1)
-            print(f"indexed {len(corpus)} articles in {time.perf_counter() - started:.0f} s")
+        ensure_indexed(store, corpus)
         print(f"index: {store.count()} articles; checking {len(sample)} articles")
         options = CheckOptions(quotes=not args.no_quotes, rescue=args.rescue)
         chosen = {a.id for a in sample}

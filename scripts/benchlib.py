@@ -1,20 +1,27 @@
-"""Shared pieces of the benchmark scripts: a local cluster when none is given, machine facts."""
+"""Shared pieces of the benchmark scripts: a local cluster when none is given, machine facts,
+the check benchmarks' archive and sample."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import platform
+import random
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
+
+if TYPE_CHECKING:
+    from attrib.article import Article
+    from attrib.store.elastic import ElasticsearchStore
 
 
 @contextlib.contextmanager
@@ -54,3 +61,34 @@ def percentile(values: list[float], q: float) -> float:
         return float("nan")
     index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
     return ordered[index]
+
+
+def check_archive(data: Path) -> list["Article"]:
+    """The check benchmarks' archive: the seed article 000, BBC News and Reuters-21578
+    (21,269 articles)."""
+    from attrib.corpora import bbc, reuters
+    from attrib.readers import read_paths
+
+    seed = next(iter(read_paths([data.parent / "examples" / "000_bab4808bdd29a8aa.txt"])))
+    return [seed, *bbc(data), *reuters(data)]
+
+
+def check_sample(corpus: list["Article"], data: Path, queries: int) -> list["Article"]:
+    """A fixed random sample of ``corpus`` (seed 2026) plus the seed rewrite 003, which is
+    not in the archive: the articles the check benchmarks check (each excluding itself)."""
+    from attrib.readers import read_paths
+
+    sample = random.Random(2026).sample(corpus, min(queries, len(corpus)))
+    sample.append(next(iter(read_paths([data.parent / "examples" / "003_dbab0492c2aca2f8.txt"]))))
+    return sample
+
+
+def ensure_indexed(store: "ElasticsearchStore", corpus: list["Article"]) -> None:
+    """Index ``corpus`` unless the store already holds as many articles."""
+    from attrib.indexing import index_articles
+
+    store.init()
+    if store.count() < len(corpus):
+        started = time.perf_counter()
+        index_articles(store, corpus, workers=os.cpu_count() or 1)
+        print(f"indexed {len(corpus)} articles in {time.perf_counter() - started:.0f} s")

@@ -3,7 +3,7 @@
 ``ATTRIB_API_KEYS_FILE``  API keys (hashes and scopes; see :mod:`attrib.service.auth`).
 ``ATTRIB_MAX_BODY``       largest request body in bytes (default 6 MB).
 ``ATTRIB_CHECK_THREADS``  checks run at once per worker process (default 2).
-``ATTRIB_CHECK_QUEUE``    checks that may wait for a thread before 429 (default 16).
+``ATTRIB_CHECK_QUEUE``    checks that may wait for a thread before 429 (default 64).
 ``ATTRIB_CHECK_TIMEOUT``  seconds a request waits for its check (default 30).
 ``ATTRIB_ALLOWLIST``      comma-separated outlets whose reuse is licensed, for checks on arrival.
 """
@@ -24,7 +24,7 @@ MAX_BODY = 6 * 1024 * 1024
 class ServiceSettings:
     max_body: int = MAX_BODY
     check_threads: int = 2
-    check_queue: int = 16
+    check_queue: int = 64
     check_timeout: float = 30.0
     keys_file: Path | None = None
     allowlist: tuple[str, ...] = field(default=())
