@@ -14,6 +14,7 @@ from attrib.core.quotes import (
     judge_quote,
     reports_speech,
     same_interview,
+    speech_spans,
     with_interview_credit,
 )
 from attrib.detect import check
@@ -188,3 +189,14 @@ def test_naming_the_interviewer_credits_the_interview(tmp_path):
         assert "Mara Quinn" in report.quotes[0].reason
     finally:
         store.close()
+
+
+def test_speech_spans_cover_quotations_and_sentences_that_report_speech():
+    text = ('The port reopened on Monday. Asked about the berths, the mayor remarked, we will open them '
+            'before the storms. "Nobody will stop us," she added. Ships waited outside.')
+    spans = speech_spans(text)
+    covered = lambda words: any(s <= text.index(words) and text.index(words) + len(words) <= e for s, e in spans)  # noqa: E731
+    assert covered("we will open them before the storms")  # reported, its opening mark missing
+    assert covered("Nobody will stop us")
+    assert not covered("The port reopened on Monday")
+    assert not covered("Ships waited outside")
