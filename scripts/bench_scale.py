@@ -29,6 +29,7 @@ Measured at each size:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -143,6 +144,34 @@ def articles(start: int, stop: int, pool: list[str], bar=None) -> Iterator[Artic
             bar.update(1)
 
 
+@contextlib.contextmanager
+def refresh_interval(store: ElasticsearchStore, during: str | None) -> Iterator[None]:
+    """The index's refresh interval set to ``during`` (e.g. ``-1``: none) while it grows,
+    as a bulk load would; the one it had afterwards. None: left as it is."""
+    if during is None:
+        yield
+        return
+    settings = store.client.indices.get_settings(index=store.index, name="index.refresh_interval", include_defaults=True)
+    entry = settings[store.index]
+    before = entry.get("settings", {}).get("index", {}).get("refresh_interval") or entry["defaults"]["index"]["refresh_interval"]
+    store.client.indices.put_settings(index=store.index, settings={"index": {"refresh_interval": during}})
+    try:
+        yield
+    finally:
+        store.client.indices.put_settings(index=store.index, settings={"index": {"refresh_interval": before}})
+
+
+def heap_used(store: ElasticsearchStore) -> int:
+    """Bytes of JVM heap in use on the cluster's nodes, summed (a sample: the heap holds garbage too)."""
+    nodes = store.client.nodes.stats(metric="jvm")["nodes"].values()
+    return sum(int(n["jvm"]["mem"]["heap_used_in_bytes"]) for n in nodes)
+
+
+def segments(store: ElasticsearchStore) -> int:
+    stats = store.client.indices.stats(index=store.index, metric="segments")
+    return int(stats["_all"]["primaries"]["segments"]["count"])
+
+
 def index_size(store: ElasticsearchStore) -> int:
     stats = store.client.indices.stats(index=store.index, metric="store")
     return int(stats["_all"]["primaries"]["store"]["size_in_bytes"])
@@ -200,7 +229,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="fingerprinting and scan processes (default: %(default)s)")
     parser.add_argument("--queries", type=int, default=300, help="checks timed at each size, 2/3 of them planted (default: %(default)s)")
     parser.add_argument("--scan", type=int, default=600, help="articles scanned at each size (default: %(default)s)")
+    parser.add_argument("--load-refresh", default="-1", help="refresh interval while the index grows, as in a bulk load; "
+                        "'keep' leaves the index's own (default: %(default)s)")
     args = parser.parse_args()
+    if args.load_refresh == "keep":
+        args.load_refresh = None
     from tqdm import tqdm
 
     sizes = sorted(parse_size(s) for s in args.sizes.split(","))
@@ -223,7 +256,8 @@ def main() -> None:
                 continue
             if state["built"] < size:
                 started, grown = time.perf_counter(), size - state["built"]
-                with tqdm(total=grown, desc=f"indexing to {size:,}", unit="article", smoothing=0.05) as bar:
+                with tqdm(total=grown, desc=f"indexing to {size:,}", unit="article", smoothing=0.05) as bar, \
+                        refresh_interval(store, args.load_refresh):
                     while state["built"] < size:
                         stop = min(size, state["built"] + STEP)
                         summary = index_articles(store, articles(state["built"], stop, pool, bar), workers=args.workers)
@@ -236,13 +270,15 @@ def main() -> None:
             else:
                 seconds, rate = None, None
             store.refresh()
-            result = {"size": size, "stored": store.count(), "index_bytes": index_size(store), "index_seconds": seconds and round(seconds, 1), "index_rate": rate}
+            result = {"size": size, "stored": store.count(), "index_bytes": index_size(store), "index_seconds": seconds and round(seconds, 1), "index_rate": rate,
+                      "load_refresh": args.load_refresh, "segments": segments(store)}
             with tqdm(total=1, desc=f"checking at {size:,}", unit="run") as bar:
                 result.update(measure_checks(store, pool, args.queries))
                 bar.update(1)
             with tqdm(total=1, desc=f"scanning at {size:,}", unit="run") as bar:
                 result.update(measure_scan(config, pool, args.scan, args.workers))
                 bar.update(1)
+            result["heap_used_bytes"] = heap_used(store)
             result["when"] = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
             state["results"].append(result)
             state_path.write_text(json.dumps(state))
