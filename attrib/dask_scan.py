@@ -332,27 +332,26 @@ def _remove_temporaries(parts: Path) -> None:
 
 def merge_parts(output: Path, plan: Sequence[Partition | IndexSlice]) -> None:
     """Write ``reports.jsonl`` and ``errors.jsonl`` from the parts, in partition order,
-    each article and each error location once; then ``summary.csv`` and ``index.html``."""
+    each article and each error location once; then ``summary.csv`` and ``index.html``.
+    The parts are streamed through: only the ids seen are held in memory, not the
+    reports (some kilobytes each, gigabytes for millions of articles)."""
     parts = output / PARTS
-    reports: list[str] = []
-    errors: list[str] = []
-    ids: set[str] = set()
-    locations: set[str] = set()
-    for partition in plan:
-        for line in (parts / f"{partition.name()}.reports.jsonl").read_text(encoding="utf-8").split("\n"):
-            if line:
-                article_id = json.loads(line)["article"]["id"]
-                if article_id not in ids:
-                    ids.add(article_id)
-                    reports.append(line + "\n")
-        for line in (parts / f"{partition.name()}.errors.jsonl").read_text(encoding="utf-8").split("\n"):
-            if line:
-                location = json.loads(line)["location"]
-                if location not in locations:
-                    locations.add(location)
-                    errors.append(line + "\n")
-    write_atomic(output / REPORTS, "".join(reports))
-    write_atomic(output / ERRORS, "".join(errors))
+
+    def unique(kind: str, key) -> Iterator[str]:
+        seen: set[str] = set()
+        for partition in plan:
+            # newline="\n": a line ends at a line feed only (U+2028 may be in a title)
+            with open(parts / f"{partition.name()}.{kind}.jsonl", encoding="utf-8", newline="\n") as handle:
+                for line in handle:
+                    line = line.rstrip("\n")
+                    if line:
+                        value = key(json.loads(line))
+                        if value not in seen:
+                            seen.add(value)
+                            yield line + "\n"
+
+    write_atomic(output / REPORTS, unique("reports", lambda report: report["article"]["id"]))
+    write_atomic(output / ERRORS, unique("errors", lambda error: error["location"]))
     _remove_temporaries(parts)
     write_summaries(output)
 
