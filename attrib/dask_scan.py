@@ -105,7 +105,9 @@ class Partition:
 SLICE_ARTICLES = 1000
 """Articles an index slice holds, about (a task of some minutes)."""
 MAX_SLICES = 1024
-"""Slices of one point-in-time search at most (Elasticsearch's index.max_slices_per_scroll)."""
+"""Slices of one point-in-time search at most (the default of Elasticsearch's
+index.max_slices_per_scroll, its bound on sliced scrolls; a larger selection gets
+larger slices)."""
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def plan_slices(config: Config, outlet: str | None = None, since: str | None = N
         probe.close()
     if unsliced:
         raise InputError(f"{unsliced} article(s) of {config.describe_store()} were stored without a simhash and fall in no "
-                         "slice; index them again (attrib index --update) or scan without --dask")
+                         "slice; index them again (attrib index --overwrite) or scan without --dask")
     slices = min(MAX_SLICES, max(1, -(-total // slice_articles)))
     return [IndexSlice(i, i, slices, outlet, since, until) for i in range(slices)], total
 
