@@ -2,11 +2,16 @@
 Elasticsearch index of 2 shards: a scan of Reuters stories from their file, and a scan
 of the index itself (--from-index, cut into slices of point-in-time searches), each
 give the verdicts and originals of the single-machine scan; an interrupted
---from-index scan resumes by slice, every article reported once."""
+--from-index scan resumes by slice, and one with a worker process killed mid-scan still
+reports every article once."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -16,6 +21,8 @@ pytest.importorskip("distributed")
 
 from attrib.cli import main  # noqa: E402
 from attrib.config import Config  # noqa: E402
+from attrib.dask_scan import dask_scan_partitions, plan_slices  # noqa: E402
+from attrib.detect import CheckOptions  # noqa: E402
 from attrib.store.elastic import ElasticsearchStore  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
@@ -113,6 +120,45 @@ def test_from_index_dask_scan_resumes_by_slice(indexed, es_url, tmp_path, capsys
     said = capsys.readouterr().out
     assert f"checked {lost} (" in said and f"resumed past {STORIES - lost}," in said
     assert len(_reports(out)) == STORIES
+    assert not list((out / "parts").glob(".*.tmp"))
+
+
+def test_from_index_dask_scan_with_a_killed_worker_reports_every_article_once(indexed, es_url, tmp_path):
+    from distributed import Client, LocalCluster
+
+    _, prefix = indexed
+    config = Config(es_url=es_url, index=prefix)
+    plan, total = plan_slices(config, slice_articles=60)
+    assert total == STORIES and len(plan) == 10
+    out = tmp_path / "scan"
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
+            Client(cluster) as client:
+        outcome: dict = {}
+
+        def scan() -> None:
+            try:
+                outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": 60},
+                                                              address=cluster.scheduler_address))
+            except Exception as e:  # noqa: BLE001 - the test re-runs after a failed scan
+                outcome["error"] = e
+
+        runner = threading.Thread(target=scan)
+        runner.start()
+        deadline = time.monotonic() + 120
+        while not list((out / "parts").glob("*.reports.jsonl")) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        done_before = len(list((out / "parts").glob("*.reports.jsonl")))
+        victim = sorted(client.scheduler_info()["workers"])[0]
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)  # mid-slice, nothing flushed
+        runner.join(timeout=300)
+        assert not runner.is_alive()
+    assert 0 < done_before < len(plan), "the worker was not killed in the middle of the scan"
+    if "error" in outcome:  # allowed: a failed run, then the same scan again
+        outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": 60},
+                                                      workers=2, processes=False))
+    assert len(_reports(out)) == STORIES
+    assert sum(e.status in ("checked", "skipped") for e in outcome["events"]) == STORIES
     assert not list((out / "parts").glob(".*.tmp"))
 
 
