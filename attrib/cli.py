@@ -494,13 +494,23 @@ def _report_scan(args: argparse.Namespace, events, total: int | None) -> int:
 
 
 def _scan_on_dask(args: argparse.Namespace, config, options, fields) -> int:
-    from attrib.dask_scan import dask_scan
+    from attrib.article import parse_datetime
+    from attrib.dask_scan import dask_scan, dask_scan_partitions, plan_slices
     from attrib.readers import count_records
 
-    if args.from_index:
-        raise InputError("--dask scans files; --from-index runs on this machine only (leave out --dask)")
     if args.workers is not None:
         raise InputError("--workers is for a scan on this machine; with --dask local give --dask-workers")
+    if args.from_index:
+        _partition_bytes(args)  # checks --dask-workers
+        for name in ("since", "until"):
+            parse_datetime(getattr(args, name), name)  # said here, before any work
+        plan, total = plan_slices(config, args.outlet, args.since, args.until, args.slice_articles)
+        inputs = {"index": config.describe_store(), "outlet": args.outlet, "since": args.since, "until": args.until}
+        events = dask_scan_partitions(
+            plan, args.output, config, options, cut={"slice_articles": args.slice_articles},
+            address=args.dask, workers=args.dask_workers, inputs=inputs,
+        )
+        return _report_scan(args, events, total)
     events = dask_scan(
         args.paths, args.output, config, options, address=args.dask, workers=args.dask_workers,
         partition_bytes=_partition_bytes(args), encoding=args.encoding, fields=fields, inputs=_path_inputs(args.paths),
@@ -735,7 +745,7 @@ def build_parser() -> argparse.ArgumentParser:
     scan.add_argument("-o", "--output", type=Path, required=True, help="folder for the reports and the checkpoint")
     scan.add_argument("--workers", type=int, default=None, help="parallel workers (default: one per core)")
     _field_argument(scan)
-    spread = scan.add_argument_group("spreading a scan of files over a Dask cluster (pip install 'attrib[dask]')")
+    spread = scan.add_argument_group("spreading a scan over a Dask cluster (pip install 'attrib[dask]')")
     spread.add_argument(
         "--dask", metavar="ADDRESS",
         help="a Dask scheduler (tcp://host:8786) whose workers see the files, OUTPUT and the store at the same "
@@ -745,6 +755,11 @@ def build_parser() -> argparse.ArgumentParser:
     spread.add_argument(
         "--partition-mb", type=float, default=4.0, metavar="MB",
         help="JSONL input per task, in megabytes (default 4); keep it the same when resuming",
+    )
+    spread.add_argument(
+        "--slice-articles", type=int, default=1000, metavar="N",
+        help="with --from-index (Elasticsearch): articles per task, about; each task reads one slice of a "
+             "point-in-time search (default 1000); keep it the same when resuming",
     )
     selection = scan.add_argument_group("scanning the index itself")
     selection.add_argument("--from-index", action="store_true", help="scan the articles already in the index")

@@ -3,7 +3,10 @@
 Dask distributed runs our Python check as it is, on as many machines as there are
 workers, with no JVM bridge and no scheduler of our own; it reruns the tasks of a worker
 that dies. The input is cut into partitions: byte ranges of JSONL files that start and
-end at line starts, and one partition for every other file. Each partition is one task.
+end at line starts, and one partition for every other file; or, for ``--from-index``
+(Elasticsearch), slices of a point-in-time search of the index
+(:class:`IndexSlice`). Each partition is one task; both kinds run the same task, resume
+and merge.
 The task opens its own store client from the :class:`~attrib.config.Config` it is given
 by value, checks its articles, writes the HTML reports of the flagged ones into
 ``reports/`` as a single-machine scan does, and then commits its results under
@@ -89,6 +92,79 @@ class Partition:
     def name(self) -> str:
         return f"{self.number:06d}"
 
+    def records(self, store: Any, encoding: str, fields: FieldMap | None) -> Iterator[Any]:
+        """Its articles, and a bad record for each line or file that cannot be read."""
+        return _records(self, encoding, fields)
+
+    def owns(self, location: str) -> bool:
+        """Whether an error at ``location`` is a bad record of this partition's input
+        (rather than a failed check of one of its articles)."""
+        return location == self.file or location.startswith((self.file + ":", self.file + "["))
+
+
+SLICE_ARTICLES = 1000
+"""Articles an index slice holds, about (a task of some minutes)."""
+MAX_SLICES = 1024
+"""Slices of one point-in-time search at most (the default of Elasticsearch's
+index.max_slices_per_scroll, its bound on sliced scrolls; a larger selection gets
+larger slices)."""
+
+
+@dataclass(frozen=True)
+class IndexSlice:
+    """One task's share of a ``--from-index`` scan: slice ``slice`` of ``slices`` of a
+    point-in-time search of the Elasticsearch index for the articles of ``outlet``
+    published in ``[since, until)`` (ISO 8601; None: no bound). Slices split on a value
+    stored with each article, so a slice read again holds the same articles."""
+
+    number: int
+    slice: int
+    slices: int
+    outlet: str | None = None
+    since: str | None = None
+    until: str | None = None
+    kind: str = "index-slice"
+
+    def name(self) -> str:
+        return f"{self.number:06d}"
+
+    def selection(self) -> Any:
+        from attrib.article import parse_datetime
+        from attrib.store import ArticleFilter
+
+        return ArticleFilter(outlet=self.outlet, since=parse_datetime(self.since, "since"), until=parse_datetime(self.until, "until"))
+
+    def records(self, store: Any, encoding: str, fields: FieldMap | None) -> Iterator[Any]:
+        return store.iter_slice(self.selection(), self.slice, self.slices)
+
+    def owns(self, location: str) -> bool:
+        return False  # articles read from the index are never bad records
+
+
+def plan_slices(config: Config, outlet: str | None = None, since: str | None = None, until: str | None = None,
+                slice_articles: int = SLICE_ARTICLES) -> tuple[list[IndexSlice], int]:
+    """Cut a ``--from-index`` scan into slices of about ``slice_articles`` articles;
+    returns them and the number of articles they hold. Raises :class:`InputError` for
+    the embedded store, which has no point-in-time search to slice."""
+    if not config.uses_elasticsearch:
+        raise InputError("--from-index with --dask slices an Elasticsearch index; the embedded store scans on this machine "
+                         "only (leave out --dask, or give --es-url)")
+    if slice_articles < 1:
+        raise InputError("--slice-articles must be at least 1", field="slice_articles")
+    from attrib.store import open_store
+
+    probe = open_store(config)
+    try:
+        selection = IndexSlice(0, 0, 1, outlet, since, until).selection()
+        total, unsliced = probe.count_selection(selection)
+    finally:
+        probe.close()
+    if unsliced:
+        raise InputError(f"{unsliced} article(s) of {config.describe_store()} were stored without a simhash and fall in no "
+                         "slice; index them again (attrib index --overwrite) or scan without --dask")
+    slices = min(MAX_SLICES, max(1, -(-total // slice_articles)))
+    return [IndexSlice(i, i, slices, outlet, since, until) for i in range(slices)], total
+
 
 def plan_partitions(paths: Sequence[str | Path], partition_bytes: int = PARTITION_BYTES) -> list[Partition]:
     """Cut the files under ``paths`` into partitions (files in the order a single-machine
@@ -169,7 +245,7 @@ def _records(partition: Partition, encoding: str, fields: FieldMap | None) -> It
 
 
 def run_partition(
-    partition: Partition, output: str, config: Config, options: CheckOptions, encoding: str, fields: FieldMap | None
+    partition: Partition | IndexSlice, output: str, config: Config, options: CheckOptions, encoding: str, fields: FieldMap | None
 ) -> list[tuple[str, str, bool, int, str | None]]:
     """Check one partition and commit its parts; returns its events as tuples (small
     enough to send back to the client for the progress bar and the summary line).
@@ -185,7 +261,7 @@ def run_partition(
     seen: set[str] = set()
     store = open_store(config)
     try:
-        for record in _records(partition, encoding, fields):
+        for record in partition.records(store, encoding, fields):
             if isinstance(record, BadRecord):
                 errors.append(json.dumps({"location": record.location, "error": record.message}) + "\n")
                 events.append((record.location, "bad", False, 0, record.message))
@@ -218,7 +294,7 @@ def run_partition(
 # -- the client ----------------------------------------------------------------------
 
 
-def _done_events(parts: Path, partition: Partition) -> Iterator[ScanEvent]:
+def _done_events(parts: Path, partition: Partition | IndexSlice) -> Iterator[ScanEvent]:
     """The events of a partition finished in an earlier run: its articles are skipped,
     its bad records are bad again (so the exit code says so again)."""
     for line in (parts / f"{partition.name()}.reports.jsonl").read_text(encoding="utf-8").split("\n"):
@@ -229,13 +305,11 @@ def _done_events(parts: Path, partition: Partition) -> Iterator[ScanEvent]:
         for line in errors.read_text(encoding="utf-8").split("\n"):
             if line:
                 record = json.loads(line)
-                location = record["location"]
-                bad = location == partition.file or location.startswith((partition.file + ":", partition.file + "["))
-                status = "bad" if bad else "failed"
+                status = "bad" if partition.owns(record["location"]) else "failed"
                 yield ScanEvent(record["location"], status, error=record["error"])
 
 
-def _check_plan(parts: Path, plan: list[Partition]) -> None:
+def _check_plan(parts: Path, plan: Sequence[Partition | IndexSlice]) -> None:
     described = [dataclasses.asdict(p) for p in plan]
     path = parts / PLAN
     if path.exists():
@@ -245,7 +319,7 @@ def _check_plan(parts: Path, plan: list[Partition]) -> None:
             raise InputError(f"{PARTS}/{PLAN} is not readable JSON; use another --output folder", source=str(parts.parent)) from None
         if previous != described:
             raise InputError(
-                "holds a Dask scan of these files as they were cut before; they have changed since. "
+                "holds a Dask scan of this input as it was cut before; it has changed since. "
                 "Use another --output folder to start afresh",
                 source=str(parts.parent),
             )
@@ -258,29 +332,28 @@ def _remove_temporaries(parts: Path) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def merge_parts(output: Path, plan: list[Partition]) -> None:
+def merge_parts(output: Path, plan: Sequence[Partition | IndexSlice]) -> None:
     """Write ``reports.jsonl`` and ``errors.jsonl`` from the parts, in partition order,
-    each article and each error location once; then ``summary.csv`` and ``index.html``."""
+    each article and each error location once; then ``summary.csv`` and ``index.html``.
+    The parts are streamed through: only the ids seen are held in memory, not the
+    reports (some kilobytes each, gigabytes for millions of articles)."""
     parts = output / PARTS
-    reports: list[str] = []
-    errors: list[str] = []
-    ids: set[str] = set()
-    locations: set[str] = set()
-    for partition in plan:
-        for line in (parts / f"{partition.name()}.reports.jsonl").read_text(encoding="utf-8").split("\n"):
-            if line:
-                article_id = json.loads(line)["article"]["id"]
-                if article_id not in ids:
-                    ids.add(article_id)
-                    reports.append(line + "\n")
-        for line in (parts / f"{partition.name()}.errors.jsonl").read_text(encoding="utf-8").split("\n"):
-            if line:
-                location = json.loads(line)["location"]
-                if location not in locations:
-                    locations.add(location)
-                    errors.append(line + "\n")
-    write_atomic(output / REPORTS, "".join(reports))
-    write_atomic(output / ERRORS, "".join(errors))
+
+    def unique(kind: str, key) -> Iterator[str]:
+        seen: set[str] = set()
+        for partition in plan:
+            # newline="\n": a line ends at a line feed only (U+2028 may be in a title)
+            with open(parts / f"{partition.name()}.{kind}.jsonl", encoding="utf-8", newline="\n") as handle:
+                for line in handle:
+                    line = line.rstrip("\n")
+                    if line:
+                        value = key(json.loads(line))
+                        if value not in seen:
+                            seen.add(value)
+                            yield line + "\n"
+
+    write_atomic(output / REPORTS, unique("reports", lambda report: report["article"]["id"]))
+    write_atomic(output / ERRORS, unique("errors", lambda error: error["location"]))
     _remove_temporaries(parts)
     write_summaries(output)
 
@@ -308,16 +381,43 @@ def dask_scan(
     :class:`StoreUnavailableError` when a task found the store away after retries;
     every partition finished before is kept, and calling again continues.
     """
-    from attrib.safe_files import lock_folder
+    _require_distributed()
+    plan = plan_partitions(paths, partition_bytes)
+    yield from dask_scan_partitions(
+        plan, output, config, options, cut={"partition_bytes": partition_bytes}, address=address, workers=workers,
+        processes=processes, encoding=encoding, fields=fields, inputs=inputs,
+    )
 
+
+def _require_distributed() -> None:
     try:
         import distributed  # noqa: F401 - said here, before any work, when it is missing
     except ImportError:
         raise InputError("--dask needs Dask distributed: pip install 'attrib[dask]'") from None
 
+
+def dask_scan_partitions(
+    plan: Sequence[Partition | IndexSlice],
+    output: Path,
+    config: Config,
+    options: CheckOptions = CheckOptions(),
+    *,
+    cut: dict[str, Any],
+    address: str = "local",
+    workers: int = 2,
+    processes: bool = True,
+    encoding: str = "utf-8",
+    fields: FieldMap | None = None,
+    inputs: dict[str, Any] | None = None,
+) -> Iterator[ScanEvent]:
+    """:func:`dask_scan` of partitions already planned: byte ranges of files
+    (:func:`plan_partitions`) or slices of the index (:func:`plan_slices`). ``cut`` says
+    how they were cut, for the manifest that a resume must match."""
+    from attrib.safe_files import lock_folder
+
+    _require_distributed()
     if not config.uses_elasticsearch:
         config = dataclasses.replace(config, db_path=Path(config.db_path).resolve())
-    plan = plan_partitions(paths, partition_bytes)
     require_articles(config)
     output = Path(output).resolve()
     _make_folder(output)
@@ -329,7 +429,7 @@ def dask_scan(
         output, LOCK, "another attrib scan is writing into this folder; wait for it to end or use another --output folder"
     )
     try:
-        manifest = _manifest(dict(inputs or {}, dask={"partition_bytes": partition_bytes}), options, config)
+        manifest = _manifest(dict(inputs or {}, dask=cut), options, config)
         _check_manifest(output, manifest)
         parts = output / PARTS
         _check_plan(parts, plan)

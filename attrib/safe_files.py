@@ -15,6 +15,7 @@ import errno
 import os
 import secrets
 import stat
+from typing import Iterable
 from pathlib import Path
 
 from attrib.errors import InputError
@@ -54,10 +55,11 @@ def check_target(path: Path, *, force: bool = False) -> os.stat_result | None:
 
 
 def write_atomic(
-    path: Path, content: str, *, overwrite: bool = True, mode: int | None = None, newline: str | None = None
+    path: Path, content: str | Iterable[str], *, overwrite: bool = True, mode: int | None = None, newline: str | None = None
 ) -> None:
-    """Write ``content`` (UTF-8) to ``path`` through a unique temporary file in the same
-    folder, renamed into place, so readers see the old file or the new one, never half.
+    """Write ``content`` (UTF-8; a string, or pieces written one after the other so that
+    the whole never sits in memory) to ``path`` through a unique temporary file in the
+    same folder, renamed into place, so readers see the old file or the new one, never half.
 
     ``overwrite=False`` refuses (``InputError``) when ``path`` appeared meanwhile.
     ``mode``: permission bits for the file (default: ``0666 & ~umask``).
@@ -68,7 +70,10 @@ def write_atomic(
         with os.fdopen(handle, "w", encoding="utf-8", newline=newline) as f:
             if mode is not None:
                 os.fchmod(f.fileno(), mode)
-            f.write(content)
+            if isinstance(content, str):
+                f.write(content)
+            else:
+                f.writelines(content)
         if overwrite:
             os.replace(tmp, path)
             return

@@ -10,6 +10,7 @@ fingerprint's IDF. See docs/INDEX.md for the mapping.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import time
@@ -59,6 +60,8 @@ with 8; see the README's compatibility table)."""
 _SPLIT_STATUSES = frozenset({400, 413})
 """Statuses of a refused bulk request whose documents are sent again in smaller requests."""
 _SOURCE_FIELDS = ["id", "text", "title", "outlet", "url", "published_at", "lang"]
+SLICE_FIELD = "simhash"
+"""The numeric field sliced point-in-time reads split on (one well-spread value per article)."""
 
 
 def load_template(name: str = "articles") -> dict[str, Any]:
@@ -443,11 +446,8 @@ class ElasticsearchStore:
         response = self._call(self.client.mget, index=self.index, ids=unique, source_includes=_SOURCE_FIELDS)
         return {doc["_id"]: _article(doc["_source"]) for doc in _found(response, self.config)}
 
-    def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
-        from elasticsearch import ApiError, TransportError
-        from elasticsearch.helpers import ScanError, scan
-
-        self.init()
+    def selection_query(self, selection: ArticleFilter | None = None) -> dict[str, Any]:
+        """The query that selects the stored articles ``selection`` names."""
         selection = selection or ArticleFilter()
         filters: list[dict[str, Any]] = []
         if selection.outlet is not None:
@@ -461,7 +461,14 @@ class ElasticsearchStore:
             window["lt"] = selection.until.isoformat()
         if window:
             filters.append({"range": {"published_at": window}})
-        query = {"bool": {"filter": filters}} if filters else {"match_all": {}}
+        return {"bool": {"filter": filters}} if filters else {"match_all": {}}
+
+    def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
+        from elasticsearch import ApiError, TransportError
+        from elasticsearch.helpers import ScanError, scan
+
+        self.init()
+        query = self.selection_query(selection)
         try:
             for hit in scan(
                 self.client,
@@ -476,6 +483,58 @@ class ElasticsearchStore:
             raise _translate(e, self.config) from e
         except ScanError as e:  # some shards did not answer: the listing would miss their articles
             raise StoreUnavailableError(f"{self.config.describe_store()} cannot answer in full: {e}") from e
+
+    def count_selection(self, selection: ArticleFilter | None = None) -> tuple[int, int]:
+        """How many stored articles ``selection`` names, and how many of those no slice
+        of :meth:`iter_slice` holds (articles stored without a ``simhash``: none, for an
+        index written by attrib)."""
+        self.init()
+        query = self.selection_query(selection)
+        unsliced = {"bool": {"filter": [query], "must_not": [{"exists": {"field": SLICE_FIELD}}]}}
+        counts = []
+        for q in (query, unsliced):
+            response = self._call(self.client.count, index=self.index, query=q)
+            if response.get("_shards", {}).get("failed"):
+                raise StoreUnavailableError(f"{self.config.describe_store()} cannot answer in full: a shard failed to count")
+            counts.append(int(response["count"]))
+        return counts[0], counts[1]
+
+    def iter_slice(self, selection: ArticleFilter | None, slice_id: int, slices: int, *, page: int = 500) -> Iterator[Article]:
+        """The articles of slice ``slice_id`` of ``slices`` of the ones ``selection`` names,
+        read from a point in time of their own, in pages.
+
+        Slices split on the value of the ``simhash`` field, not on Lucene document
+        numbers: an article falls in the same slice whatever point in time reads it, so
+        a slice read again after an interruption holds the same articles (while the
+        index does not change), and the slices together hold each article once."""
+        self.init()
+        query = self.selection_query(selection)
+        pit = self._call(self.client.open_point_in_time, index=self.index, keep_alive="5m")["id"]
+        after = None
+        try:
+            while True:
+                body: dict[str, Any] = {
+                    "size": page, "pit": {"id": pit, "keep_alive": "5m"}, "sort": [{"_shard_doc": "asc"}], "query": query,
+                    "_source": {"includes": _SOURCE_FIELDS}, "track_total_hits": False,
+                    "allow_partial_search_results": False,
+                }
+                if slices > 1:  # Elasticsearch takes no slice of one
+                    body["slice"] = {"field": SLICE_FIELD, "id": slice_id, "max": slices}
+                if after is not None:
+                    body["search_after"] = after
+                response = self._call(self.client.search, **body)
+                if response.get("_shards", {}).get("failed"):
+                    raise StoreUnavailableError(f"{self.config.describe_store()} cannot answer in full: a shard failed the slice")
+                pit = response.get("pit_id", pit)
+                hits = response["hits"]["hits"]
+                if not hits:
+                    return
+                for hit in hits:
+                    yield _article(hit["_source"])
+                after = hits[-1]["sort"]
+        finally:
+            with contextlib.suppress(Exception):  # closing a point in time is best effort; it expires anyway
+                self.client.close_point_in_time(id=pit)
 
     def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
         self.init()

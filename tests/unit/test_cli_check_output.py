@@ -113,6 +113,21 @@ def test_no_clobber_write_refuses_a_file_that_appeared_meanwhile(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
 
 
+def test_write_atomic_streams_pieces_and_leaves_the_old_file_when_they_fail(tmp_path):
+    target = tmp_path / "reports.jsonl"
+    safe_files.write_atomic(target, (f"{i}\n" for i in range(3)))
+    assert target.read_text() == "0\n1\n2\n"
+
+    def broken():
+        yield "half\n"
+        raise OSError("a part went missing")
+
+    with pytest.raises(OSError):
+        safe_files.write_atomic(target, broken())
+    assert target.read_text() == "0\n1\n2\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["reports.jsonl"]
+
+
 # -- what reaches the terminal -------------------------------------------------------
 
 
