@@ -32,7 +32,7 @@ interleaved, query by query, their order rotating from one query to the next, so
 every method sees the same load; each method's speed against ``mlt`` is reported as the
 ratio of median latencies with a paired bootstrap 95% interval (queries resampled).
 
-With ``--news`` (default when ``news-dev`` is in the data folder), the 156 news-dev
+When ``news-dev`` is in the data folder (and without ``--no-news``), the 156 news-dev
 articles join the haystack and its 50 queries are ranked too: recall@1 of the expected
 original or an acceptable copy, not counting the query itself and its unjudged relatives.
 
@@ -827,6 +827,8 @@ def main(argv: list[str] | None = None) -> int:
         "no-plagiarism pairs (adds about 6 minutes on 2 cores)" % JUDGE_DEPTH,
     )
     parser.add_argument("--no-calibrate", action="store_true", help="with --align-judge, skip the judges' calibration")
+    parser.add_argument("--judge-cache", type=Path, help="with --align-judge, keep the aligner's verdicts in this file "
+                        "(JSON) and reuse them in the next run, so only pairs not judged before are aligned")
     parser.add_argument("--output", type=Path, help="write every figure as JSON here")
     args = parser.parse_args(argv)
 
@@ -911,6 +913,9 @@ def main(argv: list[str] | None = None) -> int:
     judge = overlap
     if args.align_judge:
         aligned = AlignedSource(texts.__getitem__, lazy=False)
+        if args.judge_cache and args.judge_cache.is_file():
+            cached = json.loads(args.judge_cache.read_text(encoding="utf-8"))
+            aligned._verdict.update({(q, d): bool(v) for q, d, v in cached})
         todo = [
             (susp, doc)
             for run in runs.values()
@@ -920,6 +925,8 @@ def main(argv: list[str] | None = None) -> int:
             if doc not in task.truth[susp] and not overlap.shares(susp, doc)
         ]
         aligned.judge(todo, desc="judging with the aligner")
+        if args.judge_cache:
+            args.judge_cache.write_text(json.dumps([[q, d, v] for (q, d), v in aligned._verdict.items()]), encoding="utf-8")
         judge = AnyOf(overlap, aligned)
         for name, run in runs.items():
             results[name]["by_type_aligner_too"] = evaluate(task, run["rankings"], run["latencies"], judge)
