@@ -57,7 +57,7 @@ PAIR_WEIGHT = 0.25
 MAX_PAIR_TERMS = 4096
 """At most this many distinct content-word pairs of one query are sent to retrieval."""
 
-CASCADE_EVIDENCE = 8.0
+CASCADE_EVIDENCE = 4.0
 """The second retrieval stage runs when the first stage's best candidate has less
 evidence than this many times ``idf(1, N)`` (N: articles stored)."""
 
