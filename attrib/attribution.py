@@ -69,8 +69,8 @@ class _Before:
         self._store = store
         self._hidden = list(hidden)
 
-    def candidates(self, query, *, limit: int = 10, exclude: Collection[str] = ()):
-        return self._store.candidates(query, limit=limit, exclude=[*exclude, *self._hidden])
+    def candidates(self, query, *, limit: int = 10, exclude: Collection[str] = (), **kwargs):
+        return self._store.candidates(query, limit=limit, exclude=[*exclude, *self._hidden], **kwargs)
 
     def find_quotes(self, grams, *, exclude: Collection[str] = (), limit: int = 20):
         return self._store.find_quotes(grams, exclude=[*exclude, *self._hidden], limit=limit)

@@ -363,6 +363,7 @@ def _check_options(args: argparse.Namespace):
         candidates=args.candidates,
         min_evidence=args.min_evidence,
         rescue=args.rescue,
+        cascade=args.cascade,
         min_coverage=args.min_coverage,
         allowlist=frozenset(args.allowlist or ()),
         quotes=not args.no_quotes,
@@ -569,6 +570,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def _check_arguments(parser: argparse.ArgumentParser) -> None:
+    from attrib.store.base import CASCADE_EVIDENCE
+
     group = parser.add_argument_group("check")
     group.add_argument("--candidates", type=int, default=10, help="how many retrieved articles to align (default: 10)")
     group.add_argument(
@@ -581,6 +584,12 @@ def _check_arguments(parser: argparse.ArgumentParser) -> None:
         help="when no candidate clears --min-evidence, align the best N anyway, if the best scores at "
         "least 1.5 times the next (a source stands apart from topical look-alikes): a heavy rewrite or "
         "summary shares too little exact wording to clear the floor (default: 1; 0 aligns none)",
+    )
+    group.add_argument(
+        "--cascade", type=float, default=CASCADE_EVIDENCE, metavar="N",
+        help="when the best candidate has less than N fingerprints' worth of evidence (counted as for "
+        "--min-evidence), retrieve again with BM25 over the full text for the article's rarest words, which "
+        "finds summaries and heavy rewrites (default: %(default)g; 0: never)",
     )
     group.add_argument(
         "--min-coverage", type=float, default=0.02,

@@ -28,7 +28,7 @@ from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, fi
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
-from attrib.store.base import MAX_QUERY_TERMS, Candidate, Store, idf
+from attrib.store.base import CASCADE_EVIDENCE, MAX_QUERY_TERMS, Candidate, Store, idf
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,11 @@ class CheckOptions:
     aligned all the same (a heavy rewrite shares too little exact wording to clear it),
     provided the best scores at least ``rescue_margin`` times the next one: topical
     look-alikes score alike, a source stands apart.
+    ``cascade``: retrieval's second stage (BM25 over the full text for the query's rarest
+    words) runs when the first stage's best candidate has less than this many
+    fingerprints' worth of evidence, counted as ``min_evidence`` is (0: never; see
+    :data:`~attrib.store.base.CASCADE_EVIDENCE`). It can rank a summary's source first;
+    below the evidence floor, such a candidate is aligned only as a rescue.
     ``min_coverage``: the
     fraction of the query a candidate's passages must cover to count as a source.
     ``allowlist``: outlets whose reuse is licensed (wires, syndication partners).
@@ -61,6 +66,7 @@ class CheckOptions:
     min_evidence: float = 2.0
     rescue: int = 1
     rescue_margin: float = 1.5
+    cascade: float = CASCADE_EVIDENCE
     min_coverage: float = 0.02
     allowlist: frozenset[str] = frozenset()
     quotes: bool = True
@@ -78,6 +84,8 @@ class CheckOptions:
             raise InputError("rescue must be 0 or more", field="rescue")
         if self.rescue_margin < 1.0:
             raise InputError("rescue_margin must be at least 1", field="rescue_margin")
+        if self.cascade < 0:
+            raise InputError("cascade must be 0 or more", field="cascade")
         if not 0.0 <= self.min_coverage <= 1.0:
             raise InputError("min_coverage must be between 0 and 1", field="min_coverage")
 
@@ -90,7 +98,7 @@ def retrieve(store: Store, document: Document, options: CheckOptions, stored: in
 
     ``stored`` is the number of articles in the store, which scales the evidence floor.
     """
-    ranked = store.candidates(document, limit=options.candidates, exclude=[document.id, *exclude])
+    ranked = store.candidates(document, limit=options.candidates, exclude=[document.id, *exclude], cascade=options.cascade or None)
     if not ranked:
         return []
     floor = options.relative_score * ranked[0].score

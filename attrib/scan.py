@@ -161,6 +161,7 @@ def _manifest(inputs: dict[str, Any], options: CheckOptions, config: Config) -> 
             "candidates": options.candidates,
             "min_evidence": options.min_evidence,
             "rescue": options.rescue,
+            "cascade": options.cascade,
             "min_coverage": options.min_coverage,
             "copy_ratio": options.lineage.copy_ratio,
             "allowlist": sorted(options.allowlist),

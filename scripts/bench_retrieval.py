@@ -6,8 +6,12 @@ document plus all of BBC News and Reuters-21578 (about 24,500 articles). Every s
 PAN document with at least one plagiarism case is a query; three methods rank the
 haystack for it:
 
-* ``attrib``: :meth:`ElasticsearchStore.candidates` (the product, as shipped);
-* ``attrib-pairs``: the same with the opt-in content-word pairs (``attrib init --pairs 3``);
+* ``attrib``: :meth:`ElasticsearchStore.candidates` (the product, as shipped: the
+  retrieval cascade, whose second stage adds BM25 over the full text when the
+  fingerprints' evidence is weak);
+* ``attrib-fp``: the first stage alone (the fingerprint query; the default before the cascade);
+* ``attrib-deep``: the second stage for every query (what the cascade costs at most);
+* ``attrib-pairs``: the first stage with the opt-in content-word pairs (``attrib init --pairs 3``);
 * ``mlt``: Elasticsearch ``more_like_this`` over the same texts in a plain index whose
   ``text`` field uses the standard analyzer with English stop words, tuned for this task (see ``MLT_QUERY`` and
   docs/BENCHMARKS.md for what was tried);
@@ -23,7 +27,14 @@ depth 100; a source not found there counts 0 towards MRR.
 
 Latency is measured client-side per query, after a warm-up, and includes everything the
 method needs from the raw query text (attrib fingerprints it, MinHash hashes it, the
-more_like_this request carries the text and Elasticsearch analyses it).
+more_like_this request carries the text and Elasticsearch analyses it). The methods run
+interleaved, query by query, their order rotating from one query to the next, so that
+every method sees the same load; each method's speed against ``mlt`` is reported as the
+ratio of median latencies with a paired bootstrap 95% interval (queries resampled).
+
+When ``news-dev`` is in the data folder (and without ``--no-news``), the 156 news-dev
+articles join the haystack and its 50 queries are ranked too: recall@1 of the expected
+original or an acceptable copy, not counting the query itself and its unjudged relatives.
 
 Run from the repository root:  python scripts/bench_retrieval.py --output bench.json
 """
@@ -40,6 +51,7 @@ import subprocess
 import sys
 import time
 import uuid
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,10 +69,15 @@ from attrib.core import FingerprintParams  # noqa: E402
 from attrib.corpora import bbc, reuters  # noqa: E402
 from attrib.documents import prepare  # noqa: E402
 from attrib.indexing import index_articles  # noqa: E402
+from attrib.store.base import CASCADE_EVIDENCE, idf  # noqa: E402
 from attrib.store.elastic import ElasticsearchStore  # noqa: E402
 
 DEPTH = 100
 WARMUP = 20
+RESAMPLES = 2000
+"""Bootstrap resamples of the latency ratio's interval (fixed seed)."""
+CASCADE_SWEEP = (1.0, 2.0, 4.0, 8.0, 16.0, 32.0)
+"""Second-stage thresholds (in idf(1, N) units) simulated from ``attrib-fp`` and ``attrib-deep``."""
 JUDGE_DEPTH = 20
 """How deep into each ranking the aligner judge looks (``--align-judge``)."""
 TYPES = ("none", "random", "translation-chain", "summary")
@@ -107,6 +124,10 @@ class Task:
     """suspicious id -> every true source id"""
     kind_of: dict[str, str] = field(default_factory=dict)
     """suspicious id -> obfuscation type of its pairs (one per document in PAN 2013)"""
+    news: list[dict] = field(default_factory=list)
+    """news-dev truth rows, when news is in the benchmark"""
+    news_queries: dict[str, str] = field(default_factory=dict)
+    """news-dev query id -> text"""
 
 
 def pan_id(path: str) -> str:
@@ -158,11 +179,26 @@ def load_task(data: Path, limit: int | None, seed: int = 13) -> Task:
     return Task(haystack, queries, pairs, dict(truth), kind_of)
 
 
+def add_news(task: Task, folder: Path) -> None:
+    """news-dev's articles join the haystack and its queries the queries (see its README)."""
+    articles = [json.loads(line) for line in (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    task.news = [json.loads(line) for line in (folder / "truth.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts = {a["id"]: a["text"] for a in articles}
+    task.haystack.extend(Article(id=a["id"], text=a["text"], outlet=a.get("outlet")) for a in articles)
+    task.news_queries = {row["query_id"]: texts[row["query_id"]] for row in task.news}
+
+
 # -- methods ---------------------------------------------------------------------------
 
 
 class Method:
     name: str
+
+    def before(self) -> None:
+        """Untimed, before each query."""
+
+    def after(self) -> None:
+        """Untimed, after each query."""
 
     def index(self, articles: list[Article]) -> None: ...
 
@@ -185,25 +221,63 @@ def _es_size(client, index: str) -> int:
 class AttribMethod(Method):
     name = "attrib"
 
-    def __init__(self, es_url: str, prefix: str, pairs: int = 0):
-        params = FingerprintParams(pairs=pairs)
-        self.store = ElasticsearchStore(Config(es_url=es_url, index=f"{prefix}-p{pairs}", es_request_timeout=120), params)
+    _stores: dict[tuple[str, int], tuple[ElasticsearchStore, dict]] = {}
+    """One index per fingerprint parameters, shared by the methods that differ only in the cascade."""
+
+    def __init__(self, es_url: str, prefix: str, pairs: int = 0, cascade: float | None = CASCADE_EVIDENCE, name: str = "attrib"):
+        self.name = name
+        self.cascade = cascade
+        key = (prefix, pairs)
+        if key not in self._stores:
+            params = FingerprintParams(pairs=pairs)
+            store = ElasticsearchStore(Config(es_url=es_url, index=f"{prefix}-p{pairs}", es_request_timeout=120), params)
+            self._stores[key] = (store, {})
+        self.store, self.shared = self._stores[key]
+        self.shared["users"] = self.shared.get("users", 0) + 1
+        self.last_deep = False
+        self.last_units = 0.0
 
     def index(self, articles):
-        summary = index_articles(self.store, articles)
-        if summary.failed or summary.landed != len(articles):
-            raise SystemExit(f"attrib indexing: {summary.line()}")
+        if "seconds" in self.shared:
+            return
+        t0 = time.perf_counter()
+        if self.store.count() != len(articles):  # an index kept from an earlier run (--prefix) is reused
+            summary = index_articles(self.store, articles)
+            if summary.failed or summary.landed != len(articles):
+                raise SystemExit(f"attrib indexing: {summary.line()}")
+        self.shared["seconds"] = time.perf_counter() - t0
+
+    def indexed_seconds(self) -> float:
+        return self.shared["seconds"]
 
     def size(self):
-        return _es_size(self.store.client, self.store.index), "ES _stats primaries store size, after force-merge to 1 segment"
+        if "size" not in self.shared:
+            self.shared["size"] = _es_size(self.store.client, self.store.index)
+        return self.shared["size"], "ES _stats primaries store size, after force-merge to 1 segment"
+
+    def before(self):
+        # A check counts the archive before it retrieves (the evidence floor needs it), so
+        # the count the cascade's threshold needs is in the store's cache, as it is here.
+        self.store.count()
 
     def search(self, text, k):
         query = prepare(Article(id="query", text=text), self.store.params, quotes=False)
-        return [c.id for c in self.store.candidates(query, limit=k)]
+        before = self.store.deep_queries
+        found = self.store.candidates(query, limit=k, cascade=self.cascade)
+        self.last_deep = self.store.deep_queries > before
+        self._found = found
+        return [c.id for c in found]
+
+    def after(self):
+        best = max((c.evidence or 0.0 for c in self._found), default=0.0)
+        self.last_units = best / idf(1, self.store.count())
 
     def close(self):
-        self.store.delete_all()
-        self.store.close()
+        self.shared["users"] -= 1
+        if self.shared["users"] == 0 and not getattr(self, "keep", False):
+            self.store.delete_all()
+        if self.shared["users"] == 0:
+            self.store.close()
 
 
 class MoreLikeThisMethod(Method):
@@ -219,6 +293,10 @@ class MoreLikeThisMethod(Method):
     def index(self, articles):
         from elasticsearch.helpers import streaming_bulk
 
+        if self.client.indices.exists(index=self.index_name):
+            if self.client.count(index=self.index_name)["count"] == len(articles):
+                return  # kept from an earlier run (--prefix)
+            self.client.indices.delete(index=self.index_name)
         self.client.indices.create(
             index=self.index_name,
             settings={"number_of_shards": 1, "number_of_replicas": 0, **MLT_SETTINGS},
@@ -239,7 +317,8 @@ class MoreLikeThisMethod(Method):
         return [hit["_id"] for hit in response["hits"]["hits"]]
 
     def close(self):
-        self.client.options(ignore_status=404).indices.delete(index=self.index_name)
+        if not getattr(self, "keep", False):
+            self.client.options(ignore_status=404).indices.delete(index=self.index_name)
         self.client.close()
 
 
@@ -523,17 +602,159 @@ def evaluate(
 
 
 def run_queries(method: Method, queries: dict[str, str]) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """One method alone (see :func:`run_interleaved` for the benchmark's own loop)."""
+    runs = run_interleaved([method], queries)
+    return runs[method.name]["rankings"], runs[method.name]["latencies"]
+
+
+def run_interleaved(methods: list[Method], queries: dict[str, str], warmup: int = WARMUP) -> dict[str, dict[str, dict]]:
+    """Every method ranks every query, query by query, the methods' order rotating from one
+    query to the next (A B C, B C A, C A B, ...), after ``warmup`` queries each: every
+    method sees the same load, and the same query's latencies can be compared in pairs.
+
+    Returns, per method, ``rankings`` and ``latencies`` (seconds) per query, and for attrib
+    methods ``deep`` (whether the second stage ran) and ``units`` (the best evidence
+    returned, in idf(1, N) units)."""
     ids = list(queries)
-    for susp in ids[:WARMUP]:
-        method.search(queries[susp], DEPTH)
-    rankings: dict[str, list[str]] = {}
-    latencies: dict[str, float] = {}
+    for query in ids[:warmup]:
+        for method in methods:
+            method.search(queries[query], DEPTH)
+    runs: dict[str, dict[str, dict]] = {m.name: {"rankings": {}, "latencies": {}, "deep": {}, "units": {}} for m in methods}
     clock = time.perf_counter
-    for susp in ids:
-        t0 = clock()
-        rankings[susp] = method.search(queries[susp], DEPTH)
-        latencies[susp] = clock() - t0
-    return rankings, latencies
+    for i, query in enumerate(ids):
+        turn = i % len(methods)
+        for method in methods[turn:] + methods[:turn]:
+            method.before()
+            t0 = clock()
+            ranking = method.search(queries[query], DEPTH)
+            elapsed = clock() - t0
+            method.after()
+            run = runs[method.name]
+            run["rankings"][query] = ranking
+            run["latencies"][query] = elapsed
+            if isinstance(method, AttribMethod):
+                run["deep"][query] = method.last_deep
+                run["units"][query] = method.last_units
+    return runs
+
+
+def speedup(base: dict[str, float], other: dict[str, float], ids: list[str], resamples: int = RESAMPLES, seed: int = 2026) -> dict[str, float]:
+    """How many times faster ``other`` is than ``base`` on the same queries: the ratio of
+    their median latencies, with a paired bootstrap 95% interval (the queries resampled
+    with replacement, both methods' latencies of a query kept together); and the median
+    of the per-query ratios, with its interval."""
+    import numpy as np
+
+    a = np.array([base[i] for i in ids])
+    b = np.array([other[i] for i in ids])
+    rng = np.random.default_rng(seed)
+    pick = rng.integers(0, len(ids), size=(resamples, len(ids)))
+    boot = np.median(a[pick], axis=1) / np.median(b[pick], axis=1)
+    per_query = a / b
+    boot_pq = np.median(per_query[pick], axis=1)
+    return {
+        "ratio_of_medians": float(np.median(a) / np.median(b)),
+        "low": float(np.percentile(boot, 2.5)),
+        "high": float(np.percentile(boot, 97.5)),
+        "median_ratio": float(np.median(per_query)),
+        "median_ratio_low": float(np.percentile(boot_pq, 2.5)),
+        "median_ratio_high": float(np.percentile(boot_pq, 97.5)),
+        "queries": len(ids),
+        "resamples": resamples,
+    }
+
+
+NEWS_KINDS = ("verbatim", "light", "partial", "rewrite", "press-release", "quote-lift")
+
+
+def evaluate_news(task: Task, rankings: dict[str, list[str]], latencies: dict[str, float]) -> dict[str, dict]:
+    """Recall@1 and @5 of the expected original or an acceptable copy per news-dev query,
+    not counting the query itself and its unjudged relatives, by reuse kind."""
+    out: dict[str, dict] = {}
+    for kind in (*NEWS_KINDS, "all"):
+        rows = [r for r in task.news if kind == "all" or r["reuse_kind"] == kind]
+        if not rows:
+            continue
+        ranks = []
+        for r in rows:
+            skip = {r["query_id"], *r["unjudged_ids"]}
+            right = {r["expected_original_id"], *r["also_acceptable_ids"]}
+            kept = [d for d in rankings[r["query_id"]] if d not in skip]
+            ranks.append(next((i + 1 for i, d in enumerate(kept) if d in right), None))
+        lat = [latencies[r["query_id"]] * 1000 for r in rows]
+        out[kind] = {
+            "queries": len(rows),
+            "recall@1": sum(x == 1 for x in ranks) / len(ranks),
+            "recall@5": sum(x is not None and x <= 5 for x in ranks) / len(ranks),
+            "p50_ms": percentile(lat, 50),
+        }
+    return out
+
+
+def news_table(results: dict[str, dict]) -> str:
+    lines = ["| reuse kind | queries | method | recall@1 | recall@5 | p50 ms |", "|---|---:|---|---:|---:|---:|"]
+    for kind in (*NEWS_KINDS, "all"):
+        for name, result in results.items():
+            row = (result.get("news") or {}).get(kind)
+            if row:
+                lines.append(f"| {kind} | {row['queries']} | {name} | {row['recall@1']:.3f} | {row['recall@5']:.3f} | {row['p50_ms']:.1f} |")
+    return "\n".join(lines)
+
+
+def latency_table(results: dict[str, dict]) -> str:
+    lines = [
+        "| method | queries | p50 ms | p99 ms | mlt p50 / method p50 (95% CI) | median per-query ratio (95% CI) | second stage paid |",
+        "|---|---:|---:|---:|---|---|---:|",
+    ]
+    for name, result in results.items():
+        lat = result["latency"]
+        ratio = lat.get("vs_mlt")
+        cells = "- | -"
+        if ratio:
+            cells = (f"{ratio['ratio_of_medians']:.2f}x ({ratio['low']:.2f}-{ratio['high']:.2f}) | "
+                     f"{ratio['median_ratio']:.2f}x ({ratio['median_ratio_low']:.2f}-{ratio['median_ratio_high']:.2f})")
+        deep = lat.get("deep_share")
+        lines.append(f"| {name} | {lat['queries']} | {lat['p50_ms']:.1f} | {lat['p99_ms']:.1f} | {cells} | "
+                     f"{'-' if deep is None else f'{deep:.1%}'} |")
+    return "\n".join(lines)
+
+
+def cascade_sweep(task: Task, runs: dict[str, dict], overlap, with_news: bool) -> list[dict]:
+    """The cascade at other thresholds, from ``attrib-fp`` (first stage alone) and
+    ``attrib-deep`` (second stage always) of the same run: a query whose first stage
+    reached ``t`` idf(1, N) units keeps that ranking, else takes the second stage's, and
+    its latency is the sum of both (what the cascade pays: the first query, then the second)."""
+    fp, deep = runs["attrib-fp"], runs["attrib-deep"]
+    rows = []
+    for t in CASCADE_SWEEP:
+        weak = {q: fp["units"][q] < t for q in fp["rankings"]}
+        rankings = {q: deep["rankings"][q] if weak[q] else fp["rankings"][q] for q in weak}
+        latencies = {q: fp["latencies"][q] + (deep["latencies"][q] if weak[q] else 0.0) for q in weak}
+        pan = list(task.queries)
+        row = {
+            "threshold": t,
+            "deep_share": sum(weak[q] for q in pan) / len(pan),
+            "by_type": evaluate(task, rankings, latencies, overlap),
+        }
+        if "mlt" in runs:
+            row["vs_mlt"] = speedup(runs["mlt"]["latencies"], latencies, list(weak))
+        if with_news:
+            row["news"] = evaluate_news(task, rankings, latencies)
+            row["news_deep_share"] = sum(weak[r["query_id"]] for r in task.news) / len(task.news)
+        rows.append(row)
+    return rows
+
+
+def sweep_table(rows: list[dict]) -> str:
+    lines = ["| threshold (idf(1,N) units) | PAN queries paying stage 2 | " + " | ".join(TYPES) + " | news | mlt p50 / cascade p50 (95% CI) |",
+             "|---:|---:|" + "---:|" * (len(TYPES) + 1) + "---|"]
+    for row in rows:
+        cells = " | ".join(f"{row['by_type'][k]['recall@1']:.3f}" for k in TYPES if k in row["by_type"])
+        news = f"{row['news']['all']['recall@1']:.3f}" if row.get("news") else "-"
+        ratio = row.get("vs_mlt")
+        r = f"{ratio['ratio_of_medians']:.2f}x ({ratio['low']:.2f}-{ratio['high']:.2f})" if ratio else "-"
+        lines.append(f"| {row['threshold']:g} | {row['deep_share']:.1%} | {cells} | {news} | {r} |")
+    return "\n".join(lines)
 
 
 # -- local cluster ---------------------------------------------------------------------
@@ -594,18 +815,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--es-url", help="an existing Elasticsearch 8 cluster; without it scripts/es-local is started on a free port and stopped after")
     parser.add_argument("--heap", default="2g", help="heap of the local cluster when one is started (default 2g)")
     parser.add_argument("--limit", type=int, help="only this many suspicious documents (a stratified sample), for quick runs; the haystack stays whole")
-    parser.add_argument("--methods", default="attrib,mlt,minhash", help="comma-separated subset of attrib,attrib-pairs,mlt,minhash (default: attrib,mlt,minhash)")
+    parser.add_argument("--methods", default="attrib,attrib-fp,attrib-deep,mlt,minhash", help="comma-separated subset of "
+                        f"{','.join(METHODS)} (default: attrib,attrib-fp,attrib-deep,mlt,minhash)")
+    parser.add_argument("--no-news", action="store_true", help="leave news-dev out (it is in when DATA/news-dev exists)")
+    parser.add_argument("--prefix", help="index name prefix; the indexes are kept after the run and reused by the next "
+                        "run with the same prefix (indexing time is then not measured)")
     parser.add_argument(
         "--align-judge", action="store_true",
         help="also print a third table in which documents attrib's aligner finds a copied passage in (among each "
         "method's first %d) count as unlabelled sources too, and calibrate both judges on PAN's labelled and "
         "no-plagiarism pairs (adds about 6 minutes on 2 cores)" % JUDGE_DEPTH,
     )
+    parser.add_argument("--no-calibrate", action="store_true", help="with --align-judge, skip the judges' calibration")
+    parser.add_argument("--judge-cache", type=Path, help="with --align-judge, keep the aligner's verdicts in this file "
+                        "(JSON) and reuse them in the next run, so only pairs not judged before are aligned")
     parser.add_argument("--output", type=Path, help="write every figure as JSON here")
     args = parser.parse_args(argv)
 
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
-    unknown = set(methods) - {"attrib", "attrib-pairs", "mlt", "minhash"}
+    unknown = set(methods) - set(METHODS)
     if unknown:
         parser.error(f"unknown method(s): {', '.join(sorted(unknown))}")
     if not (args.data / "pan13-train" / "truth.jsonl").is_file():
@@ -613,93 +841,149 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.perf_counter()
     task = load_task(args.data, args.limit)
+    news_folder = args.data / "news-dev"
+    with_news = not args.no_news and (news_folder / "truth.jsonl").is_file()
+    if with_news:
+        add_news(task, news_folder)
+    queries = {**task.queries, **task.news_queries}
     print(
-        f"haystack {len(task.haystack):,} articles; {len(task.queries)} queries; {len(task.pairs)} pairs",
+        f"haystack {len(task.haystack):,} articles; {len(task.queries)} PAN queries ({len(task.pairs)} pairs), "
+        f"{len(task.news_queries)} news queries",
         file=sys.stderr,
     )
     cluster = None
     es_url = args.es_url
-    if es_url is None and {"attrib", "attrib-pairs", "mlt"} & set(methods):
+    if es_url is None and {"attrib", "attrib-fp", "attrib-deep", "attrib-pairs", "mlt"} & set(methods):
         cluster = local_cluster(None, heap=args.heap)
         es_url = cluster.__enter__()
         print(f"started a local Elasticsearch at {es_url}", file=sys.stderr)
-    prefix = f"bench-retrieval-{uuid.uuid4().hex[:8]}"
+    prefix = args.prefix or f"bench-retrieval-{uuid.uuid4().hex[:8]}"
     texts = {a.id: a.text for a in task.haystack}
     texts.update(task.queries)
     overlap = UnlabelledSource(texts.__getitem__)
     results: dict[str, dict] = {}
-    ranked: dict[str, tuple[dict[str, list[str]], dict[str, float]]] = {}
+    runs: dict[str, dict] = {}
+    made: list[Method] = []
+    load = os.getloadavg()
     try:
         for name in methods:
-            method: Method = {
-                "attrib": lambda: AttribMethod(es_url, prefix),
-                "attrib-pairs": lambda: AttribMethod(es_url, prefix, pairs=3),
-                "mlt": lambda: MoreLikeThisMethod(es_url, prefix),
-                "minhash": lambda: MinHashMethod(),
-            }[name]()
-            try:
-                t0 = time.perf_counter()
-                method.index(task.haystack)
-                seconds = time.perf_counter() - t0
-                size, note = method.size()
-                print(f"{name}: indexed in {seconds:.1f} s, {size / 1e6:.1f} MB", file=sys.stderr)
-                rankings, latencies = run_queries(method, task.queries)
-                ranked[name] = (rankings, latencies)
-                results[name] = {
-                    "index_seconds": seconds,
-                    "articles_per_second": len(task.haystack) / seconds,
-                    "size_bytes": size,
-                    "size_note": note,
-                    "by_type": evaluate(task, rankings, latencies, overlap),
-                    "by_type_labels_only": evaluate(task, rankings, latencies),
-                }
-                print(f"{name}: done", file=sys.stderr)
-            finally:
-                method.close()
+            method: Method = METHODS[name](es_url, prefix)
+            method.keep = args.prefix is not None
+            made.append(method)
+            t0 = time.perf_counter()
+            method.index(task.haystack)
+            seconds = method.indexed_seconds() if isinstance(method, AttribMethod) else time.perf_counter() - t0
+            size, note = method.size()
+            print(f"{name}: indexed in {seconds:.1f} s, {size / 1e6:.1f} MB", file=sys.stderr)
+            results[name] = {
+                "index_seconds": seconds,
+                "articles_per_second": len(task.haystack) / seconds if seconds > 0 else float("nan"),
+                "size_bytes": size,
+                "size_note": note,
+            }
+        load = os.getloadavg()
+        print(f"ranking {len(queries)} queries with {len(made)} methods, interleaved (load average {load[0]:.1f})", file=sys.stderr)
+        runs = run_interleaved(made, queries)
     finally:
+        for method in made:
+            method.close()
         if cluster is not None:
             cluster.__exit__(None, None, None)
+    load_after = os.getloadavg()
+    pan_ids = list(task.queries)
+    all_ids = list(queries)
+    for name, run in runs.items():
+        rankings, latencies = run["rankings"], run["latencies"]
+        lat = [latencies[q] * 1000 for q in all_ids]
+        latency = {"queries": len(all_ids), "p50_ms": percentile(lat, 50), "p99_ms": percentile(lat, 99)}
+        if "mlt" in runs and name != "mlt":
+            latency["vs_mlt"] = speedup(runs["mlt"]["latencies"], latencies, all_ids)
+            latency["vs_mlt_pan"] = speedup(runs["mlt"]["latencies"], latencies, pan_ids)
+        if run["deep"]:
+            latency["deep_share"] = sum(run["deep"][q] for q in all_ids) / len(all_ids)
+            latency["deep_share_pan"] = sum(run["deep"][q] for q in pan_ids) / len(pan_ids)
+        results[name].update({
+            "latency": latency,
+            "by_type": evaluate(task, rankings, latencies, overlap),
+            "by_type_labels_only": evaluate(task, rankings, latencies),
+        })
+        if with_news:
+            results[name]["news"] = evaluate_news(task, rankings, latencies)
     calibration = None
+    judge = overlap
     if args.align_judge:
         aligned = AlignedSource(texts.__getitem__, lazy=False)
+        if args.judge_cache and args.judge_cache.is_file():
+            cached = json.loads(args.judge_cache.read_text(encoding="utf-8"))
+            aligned._verdict.update({(q, d): bool(v) for q, d, v in cached})
         todo = [
             (susp, doc)
-            for rankings, _ in ranked.values()
-            for susp, ranking in rankings.items()
+            for run in runs.values()
+            for susp, ranking in run["rankings"].items()
+            if susp in task.queries
             for doc in ranking[:JUDGE_DEPTH]
             if doc not in task.truth[susp] and not overlap.shares(susp, doc)
         ]
         aligned.judge(todo, desc="judging with the aligner")
-        both = AnyOf(overlap, aligned)
-        for name, (rankings, latencies) in ranked.items():
-            results[name]["by_type_aligner_too"] = evaluate(task, rankings, latencies, both)
-        calibration = calibrate(args.data, {"window test": UnlabelledSource, "attrib aligner": AlignedSource})
+        if args.judge_cache:
+            args.judge_cache.write_text(json.dumps([[q, d, v] for (q, d), v in aligned._verdict.items()]), encoding="utf-8")
+        judge = AnyOf(overlap, aligned)
+        for name, run in runs.items():
+            results[name]["by_type_aligner_too"] = evaluate(task, run["rankings"], run["latencies"], judge)
+        if not args.no_calibrate:
+            calibration = calibrate(args.data, {"window test": UnlabelledSource, "attrib aligner": AlignedSource})
+    sweep = cascade_sweep(task, runs, judge, with_news) if {"attrib-fp", "attrib-deep"} <= set(runs) else None
     elapsed = time.perf_counter() - started
     print("Unlabelled sources skipped (see UnlabelledSource):\n")
     print(table(results))
     print("\nPAN labels only:\n")
     print(table(results, "by_type_labels_only"))
-    if calibration is not None:
+    if args.align_judge:
         print(f"\nDocuments attrib's aligner finds a passage in also skipped (judged among each method's first {JUDGE_DEPTH}):\n")
         print(table(results, "by_type_aligner_too"))
+    if calibration is not None:
         print("\nThe judges on PAN's own truth (share of labelled pairs recognised; share of no-plagiarism pairs called sources):\n")
         print(calibration_table(calibration))
+    if with_news:
+        print("\nnews-dev (recall of the expected original or an acceptable copy; the query and its unjudged relatives not counted):\n")
+        print(news_table(results))
+    print(f"\nLatency over all {len(all_ids)} queries, interleaved (load average {load[0]:.1f} before the queries, "
+          f"{load_after[0]:.1f} after; {RESAMPLES} bootstrap resamples):\n")
+    print(latency_table(results))
+    if sweep is not None:
+        print(f"\nThe cascade at other thresholds (from attrib-fp and attrib-deep; recall@1, {'aligner judge' if args.align_judge else 'window test'}):\n")
+        print(sweep_table(sweep))
     print(f"\nrun time {elapsed / 60:.1f} min", file=sys.stderr)
     if args.output:
         report = {
             "haystack": len(task.haystack),
             "queries": len(task.queries),
+            "news_queries": len(task.news_queries),
             "pairs": len(task.pairs),
             "depth": DEPTH,
             "mlt_query": MLT_QUERY,
             "minhash": {"num_perm": MINHASH_PERM, "shingle_words": MINHASH_K, "forest_l": MINHASH_FOREST_L, "candidates": MINHASH_CANDIDATES},
             "machine": machine(),
+            "load_average": {"before_queries": load, "after_queries": load_after},
             "run_seconds": elapsed,
             "results": results,
+            "cascade_sweep": sweep,
             "judge_calibration": calibration,
+            "per_query": {name: {"latency_ms": {q: v * 1000 for q, v in run["latencies"].items()}, "deep": run["deep"], "units": run["units"]}
+                          for name, run in runs.items()},
         }
         args.output.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+METHODS: dict[str, Callable[[str, str], Method]] = {
+    "attrib": lambda url, prefix: AttribMethod(url, prefix),
+    "attrib-fp": lambda url, prefix: AttribMethod(url, prefix, cascade=None, name="attrib-fp"),
+    "attrib-deep": lambda url, prefix: AttribMethod(url, prefix, cascade=math.inf, name="attrib-deep"),
+    "attrib-pairs": lambda url, prefix: AttribMethod(url, prefix, pairs=3, cascade=None, name="attrib-pairs"),
+    "mlt": lambda url, prefix: MoreLikeThisMethod(url, prefix),
+    "minhash": lambda url, prefix: MinHashMethod(),
+}
 
 
 if __name__ == "__main__":

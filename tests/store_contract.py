@@ -209,7 +209,33 @@ class StoreContract:
     def test_unrelated_query_finds_nothing_strong(self, store):
         index_articles(store, bbc_articles(20))
         query = Article(id="q", text="Quantum chromodynamics predicts gluon confinement at low energies; lattice simulations agree.")
-        assert store.candidates(prepare(query, store.params), limit=5) == []
+        assert store.candidates(prepare(query, store.params), limit=5, cascade=None) == []
+        # the second stage may rank articles that share a word or two, never with fingerprint evidence
+        assert all(c.evidence == 0 for c in store.candidates(prepare(query, store.params), limit=5))
+
+    def test_a_summary_is_found_by_the_second_stage(self, store):
+        articles = bbc_articles(40)
+        index_articles(store, articles)
+        source = articles[11]
+        # a summary: the source's rare words, none of its word 5-grams
+        words = [w for w in source.text.split() if len(w) > 6][:40]
+        summary = Article(id="q", text=" and ".join(" ".join(words[i : i + 2]) for i in range(0, len(words), 2)) + ".")
+        query = prepare(summary, store.params)
+        before = store.deep_queries
+        assert not store.candidates(query, limit=5, cascade=None) or store.candidates(query, limit=5, cascade=None)[0].evidence < 1
+        ranked = store.candidates(query, limit=5)
+        assert store.deep_queries == before + 1
+        assert ranked[0].id == source.id
+        assert ranked[0].evidence < 0.2 * ranked[0].score  # found by its words, not its fingerprints
+
+    def test_a_copy_with_strong_evidence_skips_the_second_stage(self, store):
+        articles = bbc_articles(40)
+        index_articles(store, articles)
+        before = store.deep_queries
+        ranked = store.candidates(prepare(Article(id="q", text=articles[17].text), store.params), limit=5)
+        assert ranked[0].id == articles[17].id and store.deep_queries == before
+        assert store.candidates(prepare(Article(id="q", text=articles[17].text), store.params), limit=5, cascade=float("inf"))[0].id == articles[17].id
+        assert store.deep_queries == before + 1
 
     def test_empty_store_has_no_candidates(self, store):
         query = prepare(bbc_articles(1)[0], store.params)

@@ -16,6 +16,17 @@ as the sum of two parts:
 
 :attr:`Candidate.evidence` reports the first part alone: the check pipeline's floor for
 aligning a candidate is stated in it.
+
+Retrieval is a cascade. The first stage is the fingerprint query above (with the pairs
+when the store has them). When its best candidate's evidence is weak, less than
+:data:`CASCADE_EVIDENCE` fingerprints' worth that no other article has (that many times
+``idf(1, N)``, so the threshold means the same in an archive of any size), a second
+stage runs one more query that adds BM25 over the stored full text for the query's
+content words (:func:`query_words`), weighted :data:`TEXT_WEIGHT`. A summary or a heavy
+rewrite keeps its source's rare words but few of its 5-grams; a copy that keeps
+wording never pays for the second query. The second stage uses only what is indexed
+anyway (Elasticsearch's ``text`` field, the embedded store's full-text table), so the
+index does not grow.
 """
 
 from __future__ import annotations
@@ -45,6 +56,21 @@ PAIR_WEIGHT = 0.25
 
 MAX_PAIR_TERMS = 4096
 """At most this many distinct content-word pairs of one query are sent to retrieval."""
+
+CASCADE_EVIDENCE = 4.0
+"""The second retrieval stage runs when the first stage's best candidate has less
+evidence than this many times ``idf(1, N)`` (N: articles stored)."""
+
+TEXT_WEIGHT = 0.5
+"""Weight of the full-text BM25 score in a second-stage candidate's score."""
+
+MAX_TEXT_TERMS = 64
+"""The second stage queries the full text for this many of the query's content words: the
+rarest in the store (Elasticsearch's ``more_like_this`` term selection; the embedded
+store's full-text vocabulary). Frequent words cost the most postings and say the least."""
+
+MAX_WORDS = 1024
+"""At most this many distinct content words of one query are considered for the second stage."""
 
 BM25_K1 = 1.2
 BM25_B = 0.75
@@ -156,8 +182,13 @@ class Store(Protocol):
     def get(self, ids: Sequence[str]) -> dict[str, Article]:
         """The stored articles with these ids (missing ids are left out)."""
 
-    def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
-        """Stored articles ranked by the IDF-weighted fingerprints they share with ``query``."""
+    def candidates(
+        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = CASCADE_EVIDENCE
+    ) -> list[Candidate]:
+        """Stored articles ranked by the IDF-weighted fingerprints they share with ``query``;
+        when the best has less evidence than ``cascade`` times ``idf(1, N)``, ranked again
+        with BM25 over the full text added (the second stage; ``None``: never, ``inf``:
+        always). ``deep_queries`` counts the second-stage queries a store has run."""
 
     def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
         """Every stored article matching ``selection``, in id order."""
@@ -262,6 +293,29 @@ def _spread(items: list[int], cap: int) -> list[int]:
 def query_pairs(document: Document) -> list[int]:
     """The distinct pair hashes sent to retrieval, at most :data:`MAX_PAIR_TERMS`."""
     return _spread(list(dict.fromkeys(document.pairs)), MAX_PAIR_TERMS)
+
+
+def query_words(document: Document) -> list[str]:
+    """The query's distinct content words (stop words, words of one or two letters and
+    tokens with other than letters and digits dropped; lower case), at most
+    :data:`MAX_WORDS` spread evenly over the text: what the second stage chooses its
+    :data:`MAX_TEXT_TERMS` rarest words from (see the module docstring)."""
+    from attrib.core.normalise import token_columns
+    from attrib.core.terms import stopwords
+
+    stop = stopwords()
+    words = [
+        w for w in dict.fromkeys(token_columns(document.article.text)[0])
+        if len(w) > 2 and w not in stop and w.isalnum()
+    ]
+    return _spread(words, MAX_WORDS)
+
+
+def weak_evidence(best: float | None, n: int, cascade: float | None) -> bool:
+    """Whether the first stage's best evidence (None: no candidate) calls for the second stage."""
+    if cascade is None or n <= 0:
+        return False
+    return best is None or best < cascade * idf(1, n)
 
 
 def query_terms(document: Document) -> list[int]:

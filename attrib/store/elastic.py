@@ -27,9 +27,12 @@ from attrib.documents import Document, hash_term, text_hash
 from attrib.errors import InputError, ParameterMismatchError, StoreError, StoreUnavailableError
 from attrib.store.base import (
     BAND_BOOST,
+    CASCADE_EVIDENCE,
     CONFLICT_ERROR,
     MAX_QUERY_TERMS,
     PAIR_WEIGHT,
+    MAX_TEXT_TERMS,
+    TEXT_WEIGHT,
     ArticleFilter,
     Attribution,
     Candidate,
@@ -43,7 +46,9 @@ from attrib.store.base import (
     min_shared_grams,
     query_pairs,
     query_terms,
+    query_words,
     unstorable,
+    weak_evidence,
 )
 
 EVIDENCE_QUERY = "evidence"
@@ -575,40 +580,48 @@ class ElasticsearchStore:
                 )
         return found[:limit]
 
-    def candidate_query(self, query: Document, exclude: Collection[str] = ()) -> dict[str, Any]:
+    def candidate_query(self, query: Document, exclude: Collection[str] = (), words: Sequence[str] = ()) -> dict[str, Any]:
         """The retrieval query: IDF-scored fingerprint terms and a MinHash band bonus, plus
-        BM25 over content-word pairs when the query has them.
+        BM25 over content-word pairs when the query has them, and, in the second stage of
+        the cascade, BM25 over the ``text`` field for ``words``.
 
-        With pairs, the fingerprint part is a ``bool`` named ``evidence``, so that each hit
-        reports that part's score. Naming the pair clause instead would cost more: the
-        fetch phase re-creates a named clause's weights, one term lookup per pair (about
+        With pairs or words, the fingerprint part is a ``bool`` named ``evidence``, so that
+        each hit reports that part's score. Naming the pair clause instead would cost more:
+        the fetch phase re-creates a named clause's weights, one term lookup per pair (about
         2,000 for a long query) against about 1,000 fingerprints.
         """
         evidence: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
         if query.bands:
             evidence.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
         pairs = query_pairs(query)
+        should: list[dict[str, Any]] = []
         if pairs:
             text = " ".join(hash_term(h) for h in pairs)
-            should = [{"match": {"cp": {"query": text, "boost": PAIR_WEIGHT}}}]
-            if evidence:
-                should.append({"bool": {"should": evidence, "_name": EVIDENCE_QUERY}})
-        else:
+            should.append({"match": {"cp": {"query": text, "boost": PAIR_WEIGHT}}})
+        if words:
+            # more_like_this picks the rarest words by the index's own document frequencies
+            # (each word occurs once in ``like``, so tf-idf is idf) and scores them by BM25.
+            should.append({"more_like_this": {
+                "fields": ["text"], "like": " ".join(words), "max_query_terms": MAX_TEXT_TERMS, "min_term_freq": 1,
+                "min_doc_freq": 1, "minimum_should_match": 1, "boost": TEXT_WEIGHT,
+            }})
+        if should and evidence:
+            should.append({"bool": {"should": evidence, "_name": EVIDENCE_QUERY}})
+        elif not should:
             should = evidence
         body: dict[str, Any] = {"should": should, "minimum_should_match": 1}
         if exclude:
             body["must_not"] = [{"ids": {"values": list(exclude)}}]
         return {"bool": body}
 
-    def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
-        params = self.init()
-        params.check_compatible(query.params, where=f"query and index {self.index}")
-        if limit <= 0 or (not query.fingerprints and not query.bands and not query.pairs):
-            return []
+    deep_queries = 0
+    """Second-stage queries this store has run (see :data:`~attrib.store.base.CASCADE_EVIDENCE`)."""
+
+    def _ranked(self, query: Document, limit: int, exclude: Collection[str], words: Sequence[str] = ()) -> list[Candidate]:
         response = self._call(
             self.client.search,
             index=self.index,
-            query=self.candidate_query(query, exclude),
+            query=self.candidate_query(query, exclude, words),
             size=limit,
             source=False,
             track_total_hits=False,
@@ -616,15 +629,31 @@ class ElasticsearchStore:
             allow_partial_search_results=False,  # else a missing shard's articles are silently no source
         )
         out = []
-        with_pairs = bool(query.pairs)
+        named = bool(query.pairs) or bool(words)
         for hit in response["hits"]["hits"]:
             score = float(hit["_score"])
-            if with_pairs:
+            if named:
                 evidence = min(score, float((hit.get("matched_queries") or {}).get(EVIDENCE_QUERY, 0.0)))
             else:
                 evidence = score
             out.append(Candidate(id=hit["_id"], score=score, shared=None, band_match=None, evidence=evidence))
         return out
+
+    def candidates(
+        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = CASCADE_EVIDENCE
+    ) -> list[Candidate]:
+        params = self.init()
+        params.check_compatible(query.params, where=f"query and index {self.index}")
+        if limit <= 0:
+            return []
+        first = self._ranked(query, limit, exclude) if (query.fingerprints or query.bands or query.pairs) else []
+        if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), self.count() if cascade is not None else 0, cascade):
+            return first
+        words = query_words(query)
+        if not words:
+            return first
+        self.deep_queries += 1
+        return self._ranked(query, limit, exclude, words)
 
     # -- single articles, attribution and search --------------------------------------
 

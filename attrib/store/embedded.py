@@ -25,8 +25,11 @@ from attrib.documents import Document
 from attrib.errors import ParameterMismatchError, StoreError
 from attrib.store.base import (
     BAND_BOOST,
+    CASCADE_EVIDENCE,
     CONFLICT_ERROR,
     PAIR_WEIGHT,
+    MAX_TEXT_TERMS,
+    TEXT_WEIGHT,
     ArticleFilter,
     Attribution,
     Candidate,
@@ -43,6 +46,8 @@ from attrib.store.base import (
     unstorable,
     query_pairs,
     query_terms,
+    query_words,
+    weak_evidence,
 )
 
 SCHEMA_VERSION = 1
@@ -318,7 +323,12 @@ class EmbeddedStore:
     def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
         return _find_quotes(self, grams, exclude, limit)
 
-    def candidates(self, query: Document, *, limit: int = 10, exclude: Collection[str] = ()) -> list[Candidate]:
+    deep_queries = 0
+    """Second-stage queries this store has run (see :data:`~attrib.store.base.CASCADE_EVIDENCE`)."""
+
+    def candidates(
+        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = CASCADE_EVIDENCE
+    ) -> list[Candidate]:
         params = self.init()
         params.check_compatible(query.params, where=f"query and store {self.path}")
         conn = self._connect()
@@ -341,14 +351,46 @@ class EmbeddedStore:
         evidence = dict(scores)
         for doc, score in _pair_scores(conn, query_pairs(query)).items():
             scores[doc] += PAIR_WEIGHT * score
+        ranked = self._rank(conn, scores, shared, banded, evidence, limit, exclude)
+        if not weak_evidence(max((c.evidence or 0.0 for c in ranked), default=None), n, cascade):
+            return ranked
+        words = query_words(query)
+        if not words:
+            return ranked
+        # The second stage: BM25 over the full text (FTS5, title weighted 0) for the query's
+        # rarest words in the store, added to the first stage's scores of every article, as
+        # Elasticsearch's bool query with more_like_this does.
+        self.deep_queries += 1
+        _ensure_fulltext(conn)
+        conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_vocab USING fts5vocab(main, articles_fts, 'row')")
+        df = dict(_select_in(conn, "SELECT term, doc FROM temp.articles_fts_vocab WHERE term IN ({marks})", words))
+        order = {w: i for i, w in enumerate(words)}
+        rarest = sorted((w for w in words if df.get(w)), key=lambda w: (df[w], order[w]))[:MAX_TEXT_TERMS]
+        if not rarest:
+            return ranked
+        match = " OR ".join(f'"{w}"' for w in rarest)
+        for doc, text_score in conn.execute(
+            "SELECT rowid, -bm25(articles_fts, 0.0, 1.0) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+        ):
+            scores[doc] += TEXT_WEIGHT * text_score
+        return self._rank(conn, scores, shared, banded, evidence, limit, exclude)
+
+    @staticmethod
+    def _rank(conn, scores: dict[int, float], shared: dict[int, int], banded: set[int], evidence: dict[int, float],
+              limit: int, exclude: Collection[str]) -> list[Candidate]:
         if not scores:
             return []
-        ids = dict(_select_in(conn, "SELECT doc, id FROM articles WHERE doc IN ({marks})", list(scores)))
         excluded = set(exclude)
+        best = sorted(scores.items(), key=lambda item: -item[1])
+        # Only the best few are named (each excluded article makes room for one more),
+        # with every article tied with the last of them: ties break by id.
+        cut = best[min(len(best), limit + len(excluded)) - 1][1]
+        top = [item for item in best if item[1] >= cut]
+        ids = dict(_select_in(conn, "SELECT doc, id FROM articles WHERE doc IN ({marks})", [doc for doc, _ in top]))
         ranked = sorted(
             (
                 Candidate(ids[doc], score, shared.get(doc, 0), doc in banded, evidence.get(doc, 0.0))
-                for doc, score in scores.items()
+                for doc, score in top
                 if ids[doc] not in excluded
             ),
             key=lambda c: (-c.score, c.id),

@@ -111,3 +111,54 @@ def test_calibration_recognises_verbatim_sources_and_reports_false_fires():
     assert set(bench.TYPES) <= set(window)
     assert window["negatives"] == 6 and 0.0 <= window["false_fires"] <= 1.0
     assert f"{window['false_fires']:.3f} of 6 |" in bench.calibration_table(rows)
+
+
+class _Clocked(bench.Method):
+    """A method that records the order it is called in and ranks nothing."""
+
+    def __init__(self, name: str, calls: list[str]):
+        self.name = name
+        self.calls = calls
+
+    def search(self, text, k):
+        self.calls.append(self.name)
+        return [text]
+
+
+def test_methods_run_interleaved_in_rotating_order():
+    calls: list[str] = []
+    methods = [_Clocked(n, calls) for n in "abc"]
+    runs = bench.run_interleaved(methods, {f"q{i}": f"t{i}" for i in range(4)}, warmup=1)
+    assert calls[:3] == ["a", "b", "c"]  # warm-up
+    assert calls[3:] == list("abc" "bca" "cab" "abc")
+    assert runs["b"]["rankings"]["q2"] == ["t2"] and set(runs["c"]["latencies"]) == {"q0", "q1", "q2", "q3"}
+
+
+def test_speedup_is_a_ratio_of_medians_with_a_paired_interval():
+    ids = [f"q{i}" for i in range(200)]
+    rng = random.Random(1)
+    base = {q: 0.05 * (1 + rng.random()) for q in ids}
+    three_times = {q: base[q] / 3 for q in ids}
+    out = bench.speedup(base, three_times, ids)
+    assert out["ratio_of_medians"] == pytest.approx(3.0)
+    assert out["median_ratio"] == pytest.approx(3.0)
+    # paired: a constant per-query ratio leaves no doubt about the median ratio
+    assert out["median_ratio_low"] == pytest.approx(3.0) and out["median_ratio_high"] == pytest.approx(3.0)
+    assert out["low"] <= 3.0 <= out["high"]
+    noisy = {q: base[q] / 3 * (0.5 + rng.random()) for q in ids}
+    wide = bench.speedup(base, noisy, ids)
+    assert wide["low"] < wide["ratio_of_medians"] < wide["high"]
+    assert bench.speedup(base, noisy, ids) == wide  # fixed seed
+
+
+def test_news_recall_skips_the_query_and_its_unjudged_relatives():
+    task = bench.Task(haystack=[], queries={}, pairs=[])
+    task.news = [
+        {"query_id": "q1", "reuse_kind": "rewrite", "expected_original_id": "o1", "also_acceptable_ids": ["c1"], "unjudged_ids": ["u1"]},
+        {"query_id": "q2", "reuse_kind": "verbatim", "expected_original_id": "o2", "also_acceptable_ids": [], "unjudged_ids": []},
+    ]
+    rankings = {"q1": ["q1", "u1", "c1", "o1"], "q2": ["x", "o2"]}
+    out = bench.evaluate_news(task, rankings, {"q1": 0.01, "q2": 0.02})
+    assert out["rewrite"]["recall@1"] == 1.0  # an acceptable copy first, once the query and its relative are skipped
+    assert out["verbatim"]["recall@1"] == 0.0 and out["verbatim"]["recall@5"] == 1.0
+    assert out["all"]["recall@1"] == 0.5

@@ -141,7 +141,7 @@ def test_rescue_aligns_a_best_candidate_below_the_floor_only_when_it_stands_apar
         def __init__(self, ranked):
             self.ranked = ranked
 
-        def candidates(self, document, limit, exclude):
+        def candidates(self, document, limit, exclude, cascade=None):
             return self.ranked[:limit]
 
     weak = 0.5  # below the floor of 2 rare fingerprints' worth in any archive size
@@ -155,3 +155,23 @@ def test_rescue_aligns_a_best_candidate_below_the_floor_only_when_it_stands_apar
     assert retrieve(apart, document, CheckOptions(rescue=0), 1000) == []
     with pytest.raises(InputError):
         CheckOptions(rescue_margin=0.5)
+
+
+def test_the_cascade_option_reaches_the_store():
+    from attrib.core import FingerprintParams
+
+    seen = []
+
+    class Recorder:
+        def candidates(self, document, limit, exclude, cascade=None):
+            seen.append(cascade)
+            return []
+
+    document = prepare(Article(id="q", text="A short query about nothing in particular."), FingerprintParams(), quotes=False)
+    retrieve(Recorder(), document, CheckOptions(), 1000)
+    retrieve(Recorder(), document, CheckOptions(cascade=3.0), 1000)
+    retrieve(Recorder(), document, CheckOptions(cascade=0), 1000)
+    assert seen == [CheckOptions().cascade, 3.0, None]
+    with pytest.raises(InputError) as info:
+        CheckOptions(cascade=-1)
+    assert info.value.field == "cascade"
