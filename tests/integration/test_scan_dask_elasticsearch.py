@@ -27,9 +27,14 @@ from attrib.store.elastic import ElasticsearchStore  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "reuters21578.jsonl"
-STORIES = 600
+STORIES = 2000
 """Stories with a body, from the start of the set: enough for re-issued wire stories
-(verdict copied) among them, few enough for a modest CI time on 2 cores."""
+(verdict copied) among them."""
+
+
+def _slice(parts: int) -> int:
+    """Articles per slice for a plan of ``parts`` slices."""
+    return -(-STORIES // parts)
 FIELDS = ["--field", "text=body", "--field", "id=newid", "--field", "title=title"]
 
 
@@ -96,7 +101,7 @@ def test_dask_scan_of_files_and_of_the_index_match_the_single_machine_scan(index
     single_index, spread_index = tmp_path / "single-index", tmp_path / "index"
     assert main(["scan", "--from-index", "-o", str(single_index), "--workers", "2", *store]) == 0
     assert main(["scan", "--from-index", "-o", str(spread_index), "--dask", "local", "--dask-workers", "2",
-                 "--slice-articles", "100", *store]) == 0
+                 "--slice-articles", str(_slice(6)), *store]) == 0
     assert f"checked {STORIES} (" in capsys.readouterr().out
     plan = json.loads((spread_index / "parts" / "plan.json").read_text())
     assert len(plan) == 6 and {p["slices"] for p in plan} == {6}
@@ -106,7 +111,7 @@ def test_dask_scan_of_files_and_of_the_index_match_the_single_machine_scan(index
 def test_from_index_dask_scan_resumes_by_slice(indexed, es_url, tmp_path, capsys):
     _, prefix = indexed
     out = tmp_path / "scan"
-    command = ["scan", "--from-index", "-o", str(out), "--dask", "local", "--dask-workers", "2", "--slice-articles", "150",
+    command = ["scan", "--from-index", "-o", str(out), "--dask", "local", "--dask-workers", "2", "--slice-articles", str(_slice(4)),
                "--es-url", es_url, "--index", prefix, "--no-progress"]
     assert main(command) == 0
     parts = sorted((out / "parts").glob("*.reports.jsonl"))
@@ -128,7 +133,7 @@ def test_from_index_dask_scan_with_a_killed_worker_reports_every_article_once(in
 
     _, prefix = indexed
     config = Config(es_url=es_url, index=prefix)
-    plan, total = plan_slices(config, slice_articles=60)
+    plan, total = plan_slices(config, slice_articles=_slice(10))
     assert total == STORIES and len(plan) == 10
     out = tmp_path / "scan"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
@@ -137,7 +142,7 @@ def test_from_index_dask_scan_with_a_killed_worker_reports_every_article_once(in
 
         def scan() -> None:
             try:
-                outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": 60},
+                outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": _slice(10)},
                                                               address=cluster.scheduler_address))
             except Exception as e:  # noqa: BLE001 - the test re-runs after a failed scan
                 outcome["error"] = e
@@ -155,7 +160,7 @@ def test_from_index_dask_scan_with_a_killed_worker_reports_every_article_once(in
         assert not runner.is_alive()
     assert 0 < done_before < len(plan), "the worker was not killed in the middle of the scan"
     if "error" in outcome:  # allowed: a failed run, then the same scan again
-        outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": 60},
+        outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": _slice(10)},
                                                       workers=2, processes=False))
     assert len(_reports(out)) == STORIES
     assert sum(e.status in ("checked", "skipped") for e in outcome["events"]) == STORIES
