@@ -6,10 +6,10 @@ document plus all of BBC News and Reuters-21578 (about 24,500 articles). Every s
 PAN document with at least one plagiarism case is a query; three methods rank the
 haystack for it:
 
-* ``attrib``: :meth:`ElasticsearchStore.candidates` (the product, as shipped: the
-  retrieval cascade, whose second stage adds BM25 over the full text when the
-  fingerprints' evidence is weak);
-* ``attrib-fp``: the first stage alone (the fingerprint query; the default before the cascade);
+* ``attrib``: :meth:`ElasticsearchStore.candidates` with the retrieval cascade
+  (``--cascade 4``), whose second stage adds BM25 over the full text when the
+  fingerprints' evidence is weak;
+* ``attrib-fp``: the first stage alone (the fingerprint query; the default of ``check``);
 * ``attrib-deep``: the second stage for every query (what the cascade costs at most);
 * ``attrib-pairs``: the first stage with the opt-in content-word pairs (``attrib init --pairs 3``);
 * ``mlt``: Elasticsearch ``more_like_this`` over the same texts in a plain index whose

@@ -18,7 +18,7 @@ from attrib.documents import prepare
 from attrib.errors import ParameterMismatchError
 from attrib.indexing import index_articles
 from attrib.store import ArticleFilter, WritePolicy, WriteStatus
-from attrib.store.base import Attribution, SearchQuery
+from attrib.store.base import CASCADE_EVIDENCE, Attribution, SearchQuery
 
 BBC = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "bbc"
 T0 = datetime(2024, 10, 22, 9, 0, tzinfo=timezone.utc)
@@ -211,7 +211,7 @@ class StoreContract:
         query = Article(id="q", text="Quantum chromodynamics predicts gluon confinement at low energies; lattice simulations agree.")
         assert store.candidates(prepare(query, store.params), limit=5, cascade=None) == []
         # the second stage may rank articles that share a word or two, never with fingerprint evidence
-        assert all(c.evidence == 0 for c in store.candidates(prepare(query, store.params), limit=5))
+        assert all(c.evidence == 0 for c in store.candidates(prepare(query, store.params), limit=5, cascade=CASCADE_EVIDENCE))
 
     def test_a_summary_is_found_by_the_second_stage(self, store):
         articles = bbc_articles(40)
@@ -223,7 +223,9 @@ class StoreContract:
         query = prepare(summary, store.params)
         before = store.deep_queries
         assert not store.candidates(query, limit=5, cascade=None) or store.candidates(query, limit=5, cascade=None)[0].evidence < 1
-        ranked = store.candidates(query, limit=5)
+        assert store.candidates(query, limit=5) == store.candidates(query, limit=5, cascade=None)  # off unless asked for
+        assert store.deep_queries == before
+        ranked = store.candidates(query, limit=5, cascade=CASCADE_EVIDENCE)
         assert store.deep_queries == before + 1
         assert ranked[0].id == source.id
         assert ranked[0].evidence < 0.2 * ranked[0].score  # found by its words, not its fingerprints
@@ -232,7 +234,7 @@ class StoreContract:
         articles = bbc_articles(40)
         index_articles(store, articles)
         before = store.deep_queries
-        ranked = store.candidates(prepare(Article(id="q", text=articles[17].text), store.params), limit=5)
+        ranked = store.candidates(prepare(Article(id="q", text=articles[17].text), store.params), limit=5, cascade=CASCADE_EVIDENCE)
         assert ranked[0].id == articles[17].id and store.deep_queries == before
         assert store.candidates(prepare(Article(id="q", text=articles[17].text), store.params), limit=5, cascade=float("inf"))[0].id == articles[17].id
         assert store.deep_queries == before + 1

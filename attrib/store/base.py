@@ -17,7 +17,7 @@ as the sum of two parts:
 :attr:`Candidate.evidence` reports the first part alone: the check pipeline's floor for
 aligning a candidate is stated in it.
 
-Retrieval is a cascade. The first stage is the fingerprint query above (with the pairs
+Retrieval can be a cascade. The first stage is the fingerprint query above (with the pairs
 when the store has them). When its best candidate's evidence is weak, less than
 :data:`CASCADE_EVIDENCE` fingerprints' worth that no other article has (that many times
 ``idf(1, N)``, so the threshold means the same in an archive of any size), a second
@@ -26,7 +26,9 @@ content words (:func:`query_words`), weighted :data:`TEXT_WEIGHT`. A summary or 
 rewrite keeps its source's rare words but few of its 5-grams; a copy that keeps
 wording never pays for the second query. The second stage uses only what is indexed
 anyway (Elasticsearch's ``text`` field, the embedded store's full-text table), so the
-index does not grow.
+index does not grow. The check pipeline runs the second stage only when asked
+(``CheckOptions.cascade``, ``--cascade``): most checks of an archive find no source, and
+each of those would pay for it.
 """
 
 from __future__ import annotations
@@ -183,7 +185,7 @@ class Store(Protocol):
         """The stored articles with these ids (missing ids are left out)."""
 
     def candidates(
-        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = CASCADE_EVIDENCE
+        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = None
     ) -> list[Candidate]:
         """Stored articles ranked by the IDF-weighted fingerprints they share with ``query``;
         when the best has less evidence than ``cascade`` times ``idf(1, N)``, ranked again

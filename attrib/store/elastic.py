@@ -27,7 +27,6 @@ from attrib.documents import Document, hash_term, text_hash
 from attrib.errors import InputError, ParameterMismatchError, StoreError, StoreUnavailableError
 from attrib.store.base import (
     BAND_BOOST,
-    CASCADE_EVIDENCE,
     CONFLICT_ERROR,
     MAX_QUERY_TERMS,
     PAIR_WEIGHT,
@@ -640,7 +639,7 @@ class ElasticsearchStore:
         return out
 
     def candidates(
-        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = CASCADE_EVIDENCE
+        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = None
     ) -> list[Candidate]:
         params = self.init()
         params.check_compatible(query.params, where=f"query and index {self.index}")

@@ -25,7 +25,6 @@ from attrib.documents import Document
 from attrib.errors import ParameterMismatchError, StoreError
 from attrib.store.base import (
     BAND_BOOST,
-    CASCADE_EVIDENCE,
     CONFLICT_ERROR,
     PAIR_WEIGHT,
     MAX_TEXT_TERMS,
@@ -327,7 +326,7 @@ class EmbeddedStore:
     """Second-stage queries this store has run (see :data:`~attrib.store.base.CASCADE_EVIDENCE`)."""
 
     def candidates(
-        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = CASCADE_EVIDENCE
+        self, query: Document, *, limit: int = 10, exclude: Collection[str] = (), cascade: float | None = None
     ) -> list[Candidate]:
         params = self.init()
         params.check_compatible(query.params, where=f"query and store {self.path}")

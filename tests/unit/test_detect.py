@@ -171,7 +171,7 @@ def test_the_cascade_option_reaches_the_store():
     retrieve(Recorder(), document, CheckOptions(), 1000)
     retrieve(Recorder(), document, CheckOptions(cascade=3.0), 1000)
     retrieve(Recorder(), document, CheckOptions(cascade=0), 1000)
-    assert seen == [CheckOptions().cascade, 3.0, None]
+    assert seen == [None, 3.0, None]  # off unless asked for
     with pytest.raises(InputError) as info:
         CheckOptions(cascade=-1)
     assert info.value.field == "cascade"
