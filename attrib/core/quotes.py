@@ -1686,8 +1686,8 @@ def same_interview(findings: Sequence[QuoteFinding]) -> list[QuoteFinding]:
         out.append(QuoteFinding(
             quote=q, verdict=QuoteVerdict.UNATTRIBUTED, origin=None, similarity=0.0, altered=False,
             also_seen=(source.origin,),
-            reason=(f"not in any stored text; {q.speaker}'s other quote in this article was taken from "
-                    f"{where}'s interview without credit"),
+            reason=(f"not in any stored text; same speaker as “{source.quote.text}”, taken from {where}'s interview"
+                    f" in {source.origin.outlet or source.origin.article_id} ({source.origin.article_id})"),
         ))
     return out
 
