@@ -210,9 +210,7 @@ def choose_original(article: Article, matches: list[SourceMatch], options: Check
     def speech() -> np.ndarray:
         """The word k-grams that the matching texts carry as speech (quoted, or reported)."""
         if not speech_hashes:
-            for m in matches:
-                carried = SourceWords.of(m.article.text, options.lineage, speech_spans(m.article.text, outlets))
-                speech_hashes.append(carried.hashes[carried.quoted[: carried.hashes.size]])
+            speech_hashes.extend(w.hashes_within(speech_spans(m.article.text, outlets)) for w, m in zip(words, matches))
         return np.concatenate(speech_hashes)
 
     direct = sorted((i for i, d in enumerate(dominated_by)

@@ -29,7 +29,7 @@ Pure: numpy and the project's tokeniser only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -80,24 +80,39 @@ def _within(starts: np.ndarray, spans: Sequence[tuple[int, int]]) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class QueryWords:
-    """The query's tokens, prepared once for all its matches."""
+class SourceWords:
+    """A matching text's tokens, prepared once for all the evidence about it."""
 
-    starts: np.ndarray  # token start offsets (str indices into the query text)
+    starts: np.ndarray  # token start offsets (str indices into the text)
     hashes: np.ndarray  # word k-gram hashes, one per k-gram start
+
+    @classmethod
+    def of(cls, text: str, params: LineageParams = LineageParams()) -> "SourceWords":
+        words, starts, _ = token_columns(text)
+        return cls(np.asarray(starts, dtype=np.int64), shingle_hash_array(words, params.k, params.seed))
+
+    @property
+    def n(self) -> int:
+        return int(self.starts.size)
+
+    def hashes_within(self, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+        """The hashes of the word k-grams that start inside ``spans`` (``str`` offsets)."""
+        return self.hashes[_within(self.starts[: self.hashes.size], spans)]
+
+
+@dataclass(frozen=True)
+class QueryWords(SourceWords):
+    """The query's tokens, prepared once for all its matches, with the ones between
+    quotation marks."""
+
     quoted: np.ndarray | None = None  # tokens between quotation marks
 
     @classmethod
     def of(cls, text: str, params: LineageParams = LineageParams(),
            quoted: Sequence[tuple[int, int]] = ()) -> "QueryWords":
         """``quoted``: the spans of the text's quotations (``str`` offsets)."""
-        words, starts, _ = token_columns(text)
-        starts = np.asarray(starts, dtype=np.int64)
-        return cls(starts, shingle_hash_array(words, params.k, params.seed), _within(starts, quoted))
-
-    @property
-    def n(self) -> int:
-        return int(self.starts.size)
+        words = SourceWords.of(text, params)
+        return cls(words.starts, words.hashes, _within(words.starts, quoted))
 
 
 def quotes_only(query: QueryWords, text: "Wording", speech: Callable[[], np.ndarray] | None = None,
@@ -119,28 +134,6 @@ def quotes_only(query: QueryWords, text: "Wording", speech: Callable[[], np.ndar
         quoted &= _covered(query.hashes, query.n, speech(), params.k)
     running = int((text.exact & ~quoted).sum())
     return running < params.min_running_words and text.shared - running > running
-
-
-@dataclass(frozen=True)
-class SourceWords:
-    """A matching text's tokens, prepared once for all the evidence about it."""
-
-    starts: np.ndarray  # token start offsets (str indices into the text)
-    hashes: np.ndarray  # word k-gram hashes, one per k-gram start
-    quoted: np.ndarray | None = None  # tokens between quotation marks, when asked for
-
-    @classmethod
-    def of(cls, text: str, params: LineageParams = LineageParams(),
-           quoted: Sequence[tuple[int, int]] | None = None) -> "SourceWords":
-        """``quoted``: the spans of the text's quotations (``str`` offsets), if wanted."""
-        words, starts, _ = token_columns(text)
-        starts = np.asarray(starts, dtype=np.int64)
-        return cls(starts, shingle_hash_array(words, params.k, params.seed),
-                   None if quoted is None else _within(starts, quoted))
-
-    @property
-    def n(self) -> int:
-        return int(self.starts.size)
 
 
 def _covered(hashes: np.ndarray, n: int, present: np.ndarray, k: int) -> np.ndarray:
