@@ -198,7 +198,7 @@ def quote_words(finding: QuoteFinding, names: dict[str, str] | None = None) -> s
     """What a quote's verdict means, in a sentence for a reader ("Quote taken from Al
     Jazeera's interview without credit; wording altered."). ``names`` maps article ids to
     labels for articles the report shows."""
-    from attrib.core.quotes import QuoteVerdict, is_interview_occurrence, is_interview
+    from attrib.core.quotes import QuoteVerdict, is_interview_occurrence
 
     names = names or {}
     origin = finding.origin
@@ -207,8 +207,7 @@ def quote_words(finding: QuoteFinding, names: dict[str, str] | None = None) -> s
         where = names.get(origin.article_id, origin.article_id)
     verdict = finding.verdict
     if verdict is QuoteVerdict.UNATTRIBUTED:
-        interview = origin is not None and (
-            origin.interview if origin.interview is not None else is_interview(origin.cue, origin.credited_outlet))
+        interview = origin is not None and is_interview_occurrence(origin)
         if origin is None and finding.also_seen and is_interview_occurrence(finding.also_seen[0]):
             other = finding.also_seen[0]
             text = (f"Quote likely from {other.credited_outlet or other.outlet or names.get(other.article_id, other.article_id)}'s"
