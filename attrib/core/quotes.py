@@ -1130,7 +1130,11 @@ def reports_speech(text: str, start: int, end: int) -> bool:
     left = max(text.rfind(c, 0, start) for c in ".!?\n") + 1
     rights = [i for i in (text.find(c, end) for c in ".!?\n") if i >= 0]
     right = min(rights) if rights else len(text)
-    sentence = text[left:right]
+    return _names_speech(text[left:right])
+
+
+def _names_speech(sentence: str) -> bool:
+    """Whether ``sentence`` has a speech cue, a verb or phrase such as "said" or "told"."""
     return bool(_CUE_RE.search(sentence) or _CUE_ING_RE.search(sentence))
 
 
@@ -1142,8 +1146,7 @@ def speech_spans(text: str, outlets: OutletMatcher | None = None) -> list[tuple[
     spans = [(q.start, q.end) for q in extract_quotes(text, outlets, fragments="all")]
     start = 0
     for end in [m.end() for m in re.finditer(r"[.!?\n]", text)] + [len(text)]:
-        sentence = text[start:end]
-        if _CUE_RE.search(sentence) or _CUE_ING_RE.search(sentence):
+        if _names_speech(text[start:end]):
             spans.append((start, end))
         start = end
     return spans
