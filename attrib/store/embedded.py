@@ -131,17 +131,14 @@ def _open(path: Path) -> sqlite3.Connection:
                         conn.execute(statement)
                 _add_attribution_columns(conn)
             return conn
-        except sqlite3.OperationalError as e:
+        except sqlite3.DatabaseError as e:  # OperationalError, the lock, is one of these
             if conn is not None:
                 conn.close()
-            if "locked" not in str(e) and "busy" not in str(e) or time.monotonic() > deadline:
+            locked = isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e))
+            if not locked or time.monotonic() > deadline:
                 raise StoreError(f"{path} is not an attrib store: {e}") from e
             time.sleep(pause)
             pause = min(pause * 2, 0.5)
-        except sqlite3.DatabaseError as e:
-            if conn is not None:
-                conn.close()
-            raise StoreError(f"{path} is not an attrib store: {e}") from e
 
 
 class EmbeddedStore:
