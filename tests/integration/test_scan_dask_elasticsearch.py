@@ -8,10 +8,6 @@ reports every article once."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -24,6 +20,7 @@ from attrib.config import Config  # noqa: E402
 from attrib.dask_scan import dask_scan_partitions, plan_slices  # noqa: E402
 from attrib.detect import CheckOptions  # noqa: E402
 from attrib.store.elastic import ElasticsearchStore  # noqa: E402
+from tests.dask_kill import scan_killing_a_worker  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "reuters21578.jsonl"
@@ -138,26 +135,12 @@ def test_from_index_dask_scan_with_a_killed_worker_reports_every_article_once(in
     out = tmp_path / "scan"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
-        outcome: dict = {}
-
-        def scan() -> None:
-            try:
-                outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": _slice(10)},
-                                                              address=cluster.scheduler_address))
-            except Exception as e:  # noqa: BLE001 - the test re-runs after a failed scan
-                outcome["error"] = e
-
-        runner = threading.Thread(target=scan)
-        runner.start()
-        deadline = time.monotonic() + 120
-        while not list((out / "parts").glob("*.reports.jsonl")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        done_before = len(list((out / "parts").glob("*.reports.jsonl")))
-        victim = sorted(client.scheduler_info()["workers"])[0]
-        pid = client.run(os.getpid, workers=[victim])[victim]
-        os.kill(pid, signal.SIGKILL)  # mid-slice, nothing flushed
-        runner.join(timeout=300)
-        assert not runner.is_alive()
+        outcome, done_before = scan_killing_a_worker(
+            client, out,
+            lambda: list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": _slice(10)},
+                                              address=cluster.scheduler_address)),
+            wait=120, join=300,
+        )
     assert 0 < done_before < len(plan), "the worker was not killed in the middle of the scan"
     if "error" in outcome:  # allowed: a failed run, then the same scan again
         outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": _slice(10)},

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +18,7 @@ from attrib.cli import main  # noqa: E402
 from attrib.config import Config  # noqa: E402
 from attrib.dask_scan import dask_scan, plan_partitions  # noqa: E402
 from attrib.detect import CheckOptions  # noqa: E402
+from tests.dask_kill import scan_killing_a_worker  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
 REUTERS = SHARED / "data" / "reuters21578" / "reuters21578.jsonl"
@@ -138,27 +137,12 @@ def test_killed_worker_process_still_reports_every_article_once(reuters, tmp_pat
     out = tmp_path / "scan"
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             Client(cluster) as client:
-        outcome: dict = {}
-
-        def scan() -> None:
-            try:
-                outcome["events"] = list(dask_scan([part], out, Config(db_path=db), CheckOptions(),
-                                                   address=cluster.scheduler_address, partition_bytes=15_000,
-                                                   fields=FIELD_MAP))
-            except Exception as e:  # noqa: BLE001 - the test re-runs after a failed scan
-                outcome["error"] = e
-
-        runner = threading.Thread(target=scan)
-        runner.start()
-        deadline = time.monotonic() + 60
-        while not list((out / "parts").glob("*.reports.jsonl")) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        done_before = len(list((out / "parts").glob("*.reports.jsonl")))
-        victim = sorted(client.scheduler_info()["workers"])[0]
-        pid = client.run(os.getpid, workers=[victim])[victim]
-        os.kill(pid, signal.SIGKILL)  # as the machine under a worker would go: mid-partition, nothing flushed
-        runner.join(timeout=120)
-        assert not runner.is_alive()
+        outcome, done_before = scan_killing_a_worker(
+            client, out,
+            lambda: list(dask_scan([part], out, Config(db_path=db), CheckOptions(), address=cluster.scheduler_address,
+                                   partition_bytes=15_000, fields=FIELD_MAP)),
+            wait=60, join=120,
+        )
     planned = len(plan_partitions([part], 15_000))
     assert 0 < done_before < planned, "the worker was not killed in the middle of the scan"
     if "error" in outcome:  # allowed: a non-zero exit, then the same scan again
