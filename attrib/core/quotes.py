@@ -1047,7 +1047,7 @@ def _clause_subject(text: str, lo: int, hi: int):
 # --- outlet credits --------------------------------------------------------------------
 
 _CREDIT_BEFORE = re.compile(
-    r"(?:\btold|\btells|\btelling|\b[Aa]ccording to|\binterview[\"”’']? with|\binterview[\"”’']? on|\binterviewed by|"
+    r"(?:\btold|\btells|\btelling|\binformed|\b[Aa]ccording to|\binterview[\"”’']? (?:with|on|to)|\binterviewed by|"
     r"\bspeaking (?:to|with|on)|\bspoke (?:to|with|on)|\bsaid (?:on|to|in)|\bsays (?:on|to|in)|"
     r"\bwrote (?:in|for|on)|\bwrites (?:in|for|on)|\bwriting (?:in|for|on)|\bappeared on|"
     r"\bappearing on|\bop-ed (?:in|for)|\bcolumn (?:in|for)|\bquoted by|\breported by|"
@@ -1061,7 +1061,7 @@ _CREDIT_AFTER = re.compile(
     r"quoted|quotes|cited|cites|published|said|says|first reported|obtained|aired|broadcast)\b"
 )
 _INTERVIEW_BEFORE = re.compile(
-    r"(?:\btold|\binterview[\"”’']? with|\binterview[\"”’']? on|\binterviewed by|\bspeaking (?:to|with)|"
+    r"(?:\btold|\binformed|\binterview[\"”’']? (?:with|on|to)|\binterviewed by|\bspeaking (?:to|with)|"
     r"\bspoke (?:to|with)|\bsaid (?:on|to)|\bsays (?:on|to)|\bappeared on|\bappearing on|"
     r"\bappearance on|\bcomments to|\bstatement to|\bconfirmed to)\s+(?:the\s+|The\s+)?$"
 )
@@ -1091,7 +1091,8 @@ def _credit_in(text: str, lo: int, hi: int, outlets: OutletMatcher | None):
                 found.append((name, s, e, interview))
     if not found:
         # an outlet not on the list: "told the Charlotte Observer"
-        for m in re.finditer(r"\b(?:told|interview with|speaking to|spoke to|according to|wrote in|said on)\s+", text[lo:hi]):
+        for m in re.finditer(r"\b(?:told|informed|interview with|interview to|speaking to|spoke to|according to|wrote in|said on)\s+",
+                             text[lo:hi]):
             s = lo + m.end()
             mm = _OUTLET_LIKE.match(text, s, hi)
             if mm:
@@ -1105,8 +1106,11 @@ def _credit_in(text: str, lo: int, hi: int, outlets: OutletMatcher | None):
 
 _NAMED_INTERVIEW = re.compile(
     r"\binterview[\"”’']?\s+(?:released\s+|broadcast\s+|aired\s+)?(?:on|with|to)\s+(?:the\s+)?"
-    r"((?:[A-Z][\w'’.-]*\s+){0,4}[A-Z][\w'’.-]*)"
+    r"((?:[A-Z](?:[\w'’-]|\.(?=\w))*[ \t]+){0,4}[A-Z](?:[\w'’-]|\.(?=\w))*)"
 )
+"""An interview named by its show or outlet: "an interview with the Piers Morgan
+Uncensored show". The name's words are capitalised and stay on one line; a full stop
+ends it unless a letter follows ("U.S" of "U.S."), so "to the BBC. Musk" names the BBC."""
 
 
 _INTERVIEWER = re.compile(
@@ -1159,20 +1163,65 @@ def with_interview_credit(quotes: Sequence[Quote], text: str | None = None,
     next; or, given ``text``, "an interview with the BBC" anywhere): news style credits
     an interview once and quotes it on.
 
+    The credit carries over to the interviewee's quotes only, when the article names who
+    gave the interview ("Djokovic told the BBC", or the speaker of the quote that credits
+    it): a judge's words in court quoted in the same story are not the interview's. A
+    quote whose speaker is not known, or an interview whose interviewee is not named ("he
+    told the BBC", "in an interview with the BBC"), leaves the credit to every quote.
+
     A quote's own credit is never replaced. Used on both sides: the checked article's
     quotes then carry the interview credit it gives, and a carrier's show who owns them.
     """
     from dataclasses import replace
 
     owners = {q.outlet for q in quotes if q.interview and q.outlet}
+    interviewees: list[str | None] = [q.speaker for q in quotes if q.interview and q.outlet]
     if text is not None:  # "sat down for an interview with the BBC", outside any quote
-        owners |= {name for name, s, _ in find_credits(text, outlets) if _INTERVIEW_BEFORE.search(text[max(0, s - 40):s])}
+        for name, s, _ in find_credits(text, outlets):
+            verb = _INTERVIEW_BEFORE.search(text[max(0, s - 40):s])
+            if verb:
+                owners.add(name)
+                interviewees.append(_interviewee(text, max(0, s - 40) + verb.start()))
         if not owners:  # an interview named by its show or interviewer, not a known outlet
-            owners |= {m.group(1).strip() for m in _NAMED_INTERVIEW.finditer(text)}
+            for m in _NAMED_INTERVIEW.finditer(text):
+                owners.add(m.group(1).strip())
+                interviewees.append(None)
     if len(owners) != 1:
         return list(quotes)
     (owner,) = owners
-    return [q if q.outlet else replace(q, outlet=owner, interview=True) for q in quotes]
+    named = None if None in interviewees else interviewees
+
+    def theirs(q: Quote) -> bool:
+        return (named is None or q.speaker is None or not _is_name(q.speaker)
+                or any(_same_person(q.speaker, who) for who in named))
+
+    return [q if q.outlet or not theirs(q) else replace(q, outlet=owner, interview=True) for q in quotes]
+
+
+def _interviewee(text: str, verb: int) -> str | None:
+    """The person named right before an interview verb at ``verb`` ("former prosecutor
+    Diane Birnholz told BuzzFeed News"), or None for a pronoun or no name."""
+    if not re.match(r"told|informed", text[verb:verb + 8]):
+        return None  # "gave an interview to the BBC": the interviewee is not right before it
+    lo = max(text.rfind(c, 0, verb) for c in ".!?\n") + 1
+    found = _np_backward(text, lo, verb)
+    if found is None or found[1] is None:
+        return None
+    s, e = found[1]
+    return text[s:e] if _is_name(text[s:e]) else None
+
+
+def _is_name(words: str) -> bool:
+    """Whether ``words`` read as a person's name: every word capitalised."""
+    parts = re.findall(r"[^\W\d_][\w'’.-]*", words)
+    return bool(parts) and all(w[0].isupper() for w in parts)
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Whether two names of speakers name one person: equal, or one's last word is the
+    other's last word ("Musk" and "Elon Musk")."""
+    x, y = re.findall(r"\w+", a.casefold()), re.findall(r"\w+", b.casefold())
+    return bool(x and y) and (x == y or x[-1] == y[-1])
 
 
 def find_credits(
@@ -1606,8 +1655,9 @@ def judge_quote(
         for c in credits:
             if any(same(c, owner) for owner in owners):
                 return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {c}")
-        if _credits_interview(quote, matching, same):
-            return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {quote.outlet}'s interview")
+        reason = _credits_source(quote, (*taken, *matching), same, article_outlet)
+        if reason:
+            return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], reason)
         if any(is_interview_occurrence(o) for o in taken):
             origin = sorted(taken, key=_occ_order)[0]
             return finding(QuoteVerdict.UNATTRIBUTED, origin,
@@ -1641,8 +1691,9 @@ def judge_quote(
     for c in credits:
         if any(same(c, x) for x in carriers):
             return finding(QuoteVerdict.CREDITED, origin, f"credited to {c}")
-    if _credits_interview(quote, matching, same):
-        return finding(QuoteVerdict.CREDITED, origin, f"credited to {quote.outlet}'s interview")
+    reason = _credits_source(quote, matching, same, article_outlet)
+    if reason:
+        return finding(QuoteVerdict.CREDITED, origin, reason)
     window_end = t0 + simultaneity
     concurrent = [o for o in dated if t0 <= when[id(o)] <= window_end
                   and not same(o.outlet, article_outlet) and o.outlet]
@@ -1707,15 +1758,26 @@ def _same_name(a: str | None, b: str | None) -> bool:
     return any(y[i:i + len(x)] == x for i in range(len(y) - len(x) + 1))
 
 
-def _credits_interview(quote: Quote, occurrences: Sequence[QuoteOccurrence], same) -> bool:
-    """Whether the article credits an interview for ``quote`` (its own "told the BBC", or
-    one it inherits from the article's single interview credit) and no carrier of the
-    quote credits another outlet's interview for it: then it names the quote's owner."""
-    if not (quote.interview and quote.outlet):
-        return False
-    return not any(is_interview_occurrence(o) and o.credited_outlet and not same(o.credited_outlet, quote.outlet)
-                   and not (o.interviewer and same(o.interviewer, quote.outlet))
-                   for o in occurrences)
+def _credits_source(quote: Quote, occurrences: Sequence[QuoteOccurrence], same,
+                    article_outlet: str | None) -> str | None:
+    """The reason to judge ``quote`` credited on its own credit, or None.
+
+    The article names where it got the quote: an interview ("told the BBC", or one it
+    inherits from the article's single interview credit) or another outlet's reporting
+    ("as reported by the BBC"), not its own outlet. That names the quote's owner unless
+    some carrier shows that the quote was given in an interview to another outlet:
+    crediting CNN for words an earlier story says were told to Al Jazeera is no credit.
+    Words said in public (in court, at a press conference) have no owner to contradict
+    the article's credit, even when the outlet it names is not among the stored carriers.
+    """
+    if not quote.outlet or same(quote.outlet, article_outlet):
+        return None
+    for o in occurrences:
+        owner = o.credited_outlet or o.outlet
+        if (is_interview_occurrence(o) and owner and not same(owner, quote.outlet)
+                and not (o.interviewer and same(o.interviewer, quote.outlet))):
+            return None
+    return f"credited to {quote.outlet}'s interview" if quote.interview else f"credited to {quote.outlet}"
 
 
 def _aware(t: datetime | None) -> datetime | None:

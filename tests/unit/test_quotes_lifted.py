@@ -92,6 +92,39 @@ def test_an_interview_named_outside_any_quote_credits_the_quotes():
     assert quotes[-1].outlet == "BBC"
 
 
+def test_the_interview_credit_goes_to_the_interviewees_quotes_only():
+    # a lawyer's interview credited once; the judge's words in court are not part of it
+    text = ('Former prosecutor Diane Birnholz told BuzzFeed News the timing was unusual. '
+            '"This is a really complicated issue for everyone involved," Birnholz said. '
+            '"The tragedy of this case is that she is brilliant and had creative ideas," Davila said.')
+    quotes = with_interview_credit(extract_quotes(text), text)
+    assert [(q.speaker, q.outlet) for q in quotes] == [("Birnholz", "BuzzFeed News"), ("Davila", None)]
+    # an interviewee not named ("he told the BBC"): every quote takes the credit
+    text = ('He told the BBC the timing was unusual. "This is a really complicated issue for everyone '
+            'involved," Birnholz said. "The tragedy of this case is that she had creative ideas," Davila said.')
+    assert [q.outlet for q in with_interview_credit(extract_quotes(text), text)] == ["BBC", "BBC"]
+
+
+def test_other_ways_of_naming_an_interview_credit_it():
+    for credit in ("Musk informed the BBC he would stay.", "Musk gave an impromptu interview to the BBC.",
+                   "Musk has given a surprise interview to the BBC.\n\nMusk"):
+        text = f'{credit} "I think I should not tweet after three in the morning," he said.'
+        assert [q.outlet for q in with_interview_credit(extract_quotes(text), text)] == ["BBC"], credit
+
+
+def test_a_quote_credited_to_an_outlet_is_credited_unless_a_carrier_says_it_was_told_to_another():
+    # words said in court, first found in another outlet's story: the article's own credit counts
+    court = QuoteOccurrence("yahoo", "Yahoo News", T0 - timedelta(days=1), WORDS, 0, len(WORDS), cue="said")
+    finding = judge_quote(quote(outlet="BBC"), "City A.M.", T0, [court])
+    assert finding.verdict is QuoteVerdict.CREDITED and finding.reason == "credited to BBC"
+    # words an earlier story says were told to Al Jazeera: crediting the BBC is no credit
+    told = QuoteOccurrence("aj", "Al Jazeera", T0 - timedelta(days=1), WORDS, 0, len(WORDS), cue="told",
+                           credited_outlet="Al Jazeera", interview=True)
+    assert judge_quote(quote(outlet="BBC"), "City A.M.", T0, [court, told]).flagged
+    # an article's credit to its own outlet names no source
+    assert judge_quote(quote(outlet="City A.M."), "City A.M.", T0, [court]).flagged
+
+
 # -- fragments ------------------------------------------------------------------------
 
 
