@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from attrib.core.quotes import extract_quotes
-from attrib.core.quotes.extract import _D, _S, _Mark, _nearest, _Open, _Stack
+from attrib.core.quotes.marks import _D, _S, _Mark, _nearest, _Open, _Stack
 
 
 def _open(fam: str, pos: int) -> _Open:
