@@ -6,7 +6,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attrib.core.quotes import _D, _S, _Mark, _nearest, _Open, _Stack, extract_quotes
+from attrib.core.quotes import extract_quotes
+from attrib.core.quotes.marks import _D, _S, _Mark, _nearest, _Open, _Stack
 
 
 def _open(fam: str, pos: int) -> _Open:
