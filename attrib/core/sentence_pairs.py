@@ -194,44 +194,79 @@ def sentence_pairs(query: str, source: str, passage, params: PairParams = PairPa
                            source, (passage.source_start, passage.source_end), params)
 
 
-def _vectors(q_bags: list[tuple[str, ...]], s_bags: list[tuple[str, ...]]
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """tf-idf rows (idf over the sentences of both sides), not normalised."""
-    vocab: dict[str, int] = {}
-    for bag in q_bags + s_bags:
-        for stem in bag:
-            vocab.setdefault(stem, len(vocab))
+class _Rows:
+    """Sparse tf-idf rows over one vocabulary: each row the (column, weight) arrays of
+    its stems. A passage may hold thousands of sentences and a vocabulary of thousands
+    of stems on each side (a 5-million-character copy), so rows stay sparse and are
+    made dense a block at a time only to multiply them (:func:`_cosines`)."""
 
-    def counts(bags: list[tuple[str, ...]]) -> np.ndarray:
-        out = np.zeros((len(bags), len(vocab)))
-        for row, bag in enumerate(bags):
-            for stem in bag:
-                out[row, vocab[stem]] += 1
+    def __init__(self, rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> None:
+        self.rows, self.width = rows, width
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def pairs(self) -> "_Rows":
+        """Each row added to the next: the two-sentence units ``[i:i+2]``."""
+        return _Rows([(np.concatenate((a[0], b[0])), np.concatenate((a[1], b[1])))
+                      for a, b in zip(self.rows, self.rows[1:])], self.width)
+
+    def dense(self, start: int, stop: int) -> np.ndarray:
+        out = np.zeros((stop - start, self.width))
+        for k, (cols, values) in enumerate(self.rows[start:stop]):
+            np.add.at(out[k], cols, values)
         return out
 
-    q, s = counts(q_bags), counts(s_bags)
-    df = (q > 0).sum(axis=0) + (s > 0).sum(axis=0)
-    idf = np.log((len(q_bags) + len(s_bags) + 1) / (df + 0.5))
-    return q * idf, s * idf
+
+def _vectors(q_bags: list[tuple[str, ...]], s_bags: list[tuple[str, ...]]) -> tuple[_Rows, _Rows]:
+    """tf-idf rows (idf over the sentences of both sides), not normalised."""
+    vocab: dict[str, int] = {}
+    df: dict[int, int] = {}
+    for bag in q_bags + s_bags:
+        for col in {vocab.setdefault(stem, len(vocab)) for stem in bag}:
+            df[col] = df.get(col, 0) + 1
+    idf = np.zeros(len(vocab))
+    for col, count in df.items():
+        idf[col] = np.log((len(q_bags) + len(s_bags) + 1) / (count + 0.5))
+
+    def rows(bags: list[tuple[str, ...]]) -> _Rows:
+        out = []
+        for bag in bags:
+            cols = np.fromiter((vocab[stem] for stem in bag), dtype=np.int64, count=len(bag))
+            out.append((cols, idf[cols]))
+        return _Rows(out, len(vocab))
+
+    return rows(q_bags), rows(s_bags)
 
 
-def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    na = np.linalg.norm(a, axis=1)
-    nb = np.linalg.norm(b, axis=1)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = (a @ b.T) / np.outer(na, nb)
+_BLOCK_CELLS = 2_000_000
+"""Floats per dense block of rows that :func:`_cosines` multiplies (16 MB)."""
+
+
+def _cosines(a: _Rows, b: _Rows) -> np.ndarray:
+    """The cosine of every row of ``a`` with every row of ``b``, a block of rows at a time."""
+    out = np.zeros((len(a), len(b)))
+    step = max(1, _BLOCK_CELLS // max(1, a.width))
+    for i in range(0, len(a), step):
+        x = a.dense(i, min(len(a), i + step))
+        nx = np.linalg.norm(x, axis=1)
+        for j in range(0, len(b), step):
+            y = b.dense(j, min(len(b), j + step))
+            ny = np.linalg.norm(y, axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out[i:i + len(x), j:j + len(y)] = (x @ y.T) / np.outer(nx, ny)
     return np.nan_to_num(out)
 
 
-def _program(q: np.ndarray, s: np.ndarray, params: PairParams
+def _program(q: _Rows, s: _Rows, params: PairParams
              ) -> list[tuple[int, int, int, int, float]]:
     """The best monotonic pairing: steps ``(i0, i1, j0, j1, similarity)`` covering every
     sentence once, each a 1-1, 1-2 or 2-1 pair, or a lone sentence on one side."""
     n, m = len(q), len(s)
     floor = params.min_similarity
     one = _cosines(q, s)
-    q2 = _cosines(q[:-1] + q[1:], s) if n > 1 else np.zeros((0, m))  # q[i:i+2] vs s[j]
-    s2 = _cosines(q, s[:-1] + s[1:]) if m > 1 else np.zeros((n, 0))  # q[i] vs s[j:j+2]
+    q2 = _cosines(q.pairs(), s) if n > 1 else np.zeros((0, m))  # q[i:i+2] vs s[j]
+    s2 = _cosines(q, s.pairs()) if m > 1 else np.zeros((n, 0))  # q[i] vs s[j:j+2]
     one_l, q2_l, s2_l = one.tolist(), q2.tolist(), s2.tolist()
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     move = [[0] * (m + 1) for _ in range(n + 1)]  # 1 skip q, 2 skip s, 3 1-1, 4 2-1, 5 1-2

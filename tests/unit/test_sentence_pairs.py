@@ -174,3 +174,28 @@ def test_title_skips_chrome_for_the_headline():
     # chrome, then prose: no title rather than a chrome one
     assert title_line(["Login", "", "Where sports events are concerned, nothing compares to being there."]) is None
     assert title_line(["", "  "]) is None
+
+
+def test_a_few_sentences_against_thousands_are_multiplied_a_block_at_a_time(monkeypatch):
+    # A copy of millions of characters gives passages of a few sentences on one side and
+    # thousands on the other, over thousands of distinct words: the tf-idf rows are made
+    # dense only a block at a time, so memory stays bounded by the block, not the vocabulary.
+    from attrib.core import sentence_pairs as sp
+
+    words = [f"word{i}x" for i in range(9000)]
+    source = " ".join(f"The {words[3 * i]} met {words[3 * i + 1]} near {words[3 * i + 2]} today." for i in range(3000))
+    query = " ".join(f"The {words[3 * i]} met {words[3 * i + 1]} near {words[3 * i + 2]} today." for i in (5, 900, 2999))
+    blocks: list[int] = []
+    dense = sp._Rows.dense
+
+    def recording(self, start, stop):
+        out = dense(self, start, stop)
+        blocks.append(out.size)
+        return out
+
+    monkeypatch.setattr(sp._Rows, "dense", recording)
+    monkeypatch.setattr(sp, "_BLOCK_CELLS", 200_000)
+    pairs = align_sentences(query, (0, len(query)), source, (0, len(source)))
+    assert max(blocks) <= 200_000
+    matched = [(query[p.query[0]:p.query[1]], source[p.source[0]:p.source[1]]) for p in pairs if p.kind == "pair"]
+    assert [q for q, s in matched] == [q for q, s in matched if q == s] and len(matched) == 3
