@@ -337,7 +337,8 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
             by_match.append((match, found_here))
     # the outlets the article credits, and the interviewers it names ("told The Sun
     # columnist Piers Morgan"): naming who conducted an interview credits it
-    credits = [name for name, _, _ in find_credits(article.text, outlets)] + sorted(interviewers(article.text))
+    credits = list(dict.fromkeys([name for name, _, _ in find_credits(article.text, outlets)]
+                                 + sorted(interviewers(article.text))))
     passage_tokens: dict = {}  # source passages tokenized once for all quotes
     when = article.published_at or as_of
     for quote in with_interview_credit(extract_quotes(article.text, outlets, fragments="attributed"), article.text, outlets):

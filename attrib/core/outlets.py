@@ -13,6 +13,7 @@ added with :meth:`OutletMatcher.with_names`. Matching is case-sensitive on purpo
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -29,6 +30,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "–"
 _NON_WORD = re.compile(r"[^\w&]+")
 
 
+@functools.lru_cache(maxsize=8192)
 def outlet_key(name: str) -> str:
     """The lookup key of an outlet name: casefolded, no leading "the", no punctuation.
 

@@ -187,7 +187,7 @@ def judge_quote(
     if taken:
         for o in taken:
             sims.setdefault(id(o), quote_similarity(quote.text, o.quote_text))
-        credits = [c for c in (quote.outlet, *passage_credits) if c]
+        credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
         # The quote's owners: the outlets that carried it and those its carriers credit.
         owners = [o.outlet for o in (*taken, *matching) if o.outlet] + [
             o.credited_outlet for o in (*taken, *matching) if o.credited_outlet] + [
@@ -225,7 +225,7 @@ def judge_quote(
     t0 = when[id(origin)]
     if own_earlier and when[id(own_earlier[0])] <= t0:
         return finding(QuoteVerdict.OWN, None, "the article's own outlet carried it first")
-    credits = [c for c in (quote.outlet, *passage_credits) if c]
+    credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
     carriers = ({o.outlet for o in others_earlier if o.outlet} | {o.credited_outlet for o in others_earlier if o.credited_outlet}
                 | {o.interviewer for o in others_earlier if o.interviewer})
     for c in credits:
