@@ -379,7 +379,7 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
     archive_size = store.count()
     if archive_size == 0:
         raise StoreError("the store holds no articles yet: index an archive first (attrib index PATH)")
-    document = prepare(article, params, quotes=False)
+    document = prepare(article, params, quotes=False, words=True)
     lap("fingerprint")
     candidates = retrieve(store, document, options, archive_size)
     lap("candidates")

@@ -261,7 +261,7 @@ class AttribMethod(Method):
         self.store.count()
 
     def search(self, text, k):
-        query = prepare(Article(id="query", text=text), self.store.params, quotes=False)
+        query = prepare(Article(id="query", text=text), self.store.params, quotes=False, words=True)
         before = self.store.deep_queries
         found = self.store.candidates(query, limit=k, cascade=self.cascade)
         self.last_deep = self.store.deep_queries > before

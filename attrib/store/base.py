@@ -306,8 +306,9 @@ def query_words(document: Document) -> list[str]:
     from attrib.core.terms import stopwords
 
     stop = stopwords()
+    tokens = document.words if document.words is not None else token_columns(document.article.text)[0]
     words = [
-        w for w in dict.fromkeys(token_columns(document.article.text)[0])
+        w for w in dict.fromkeys(tokens)
         if len(w) > 2 and w not in stop and w.isalnum()
     ]
     return _spread(words, MAX_WORDS)
