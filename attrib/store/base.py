@@ -22,7 +22,8 @@ when the store has them). When its best candidate's evidence is weak, less than
 :data:`CASCADE_EVIDENCE` fingerprints' worth that no other article has (that many times
 ``idf(1, N)``, so the threshold means the same in an archive of any size), a second
 stage runs one more query that adds BM25 over the stored full text for the query's
-content words (:func:`query_words`), weighted :data:`TEXT_WEIGHT`. A summary or a heavy
+content words (:func:`query_words`; the rarest :data:`MAX_TEXT_TERMS` of those in at most
+:data:`TEXT_MAX_DF` of the archive), weighted :data:`TEXT_WEIGHT`. A summary or a heavy
 rewrite keeps its source's rare words but few of its 5-grams; a copy that keeps
 wording never pays for the second query. The second stage uses only what is indexed
 anyway (Elasticsearch's ``text`` field, the embedded store's full-text table), so the
@@ -63,13 +64,30 @@ CASCADE_EVIDENCE = 4.0
 """The second retrieval stage runs when the first stage's best candidate has less
 evidence than this many times ``idf(1, N)`` (N: articles stored)."""
 
-TEXT_WEIGHT = 0.5
-"""Weight of the full-text BM25 score in a second-stage candidate's score."""
+TEXT_WEIGHT = 1.0
+"""Weight of the full-text BM25 score in a second-stage candidate's score (0.5, 1.5 and 2
+ranked fewer of PAN 2013's summaries first; docs/BENCHMARKS.md)."""
 
 MAX_TEXT_TERMS = 64
 """The second stage queries the full text for this many of the query's content words: the
 rarest in the store (Elasticsearch's ``more_like_this`` term selection; the embedded
 store's full-text vocabulary). Frequent words cost the most postings and say the least."""
+
+TEXT_MAX_DF = 0.05
+"""The second stage leaves out words found in more than this share of the stored articles
+(but never one found in at most :data:`TEXT_MAX_DF_FLOOR`): their postings are the longest,
+most of the second query's time on a short article, and they say the least about which
+article is the source. A share, so that it means the same at any archive size."""
+
+TEXT_MAX_DF_FLOOR = 50
+"""In an archive of fewer than 1,000 articles no word's postings are long: none is left out
+for being frequent unless it is in more than this many articles."""
+
+
+def text_max_df(n: int) -> int:
+    """The most articles a word the second stage queries may occur in, of ``n`` stored."""
+    return max(TEXT_MAX_DF_FLOOR, math.floor(TEXT_MAX_DF * n))
+
 
 MAX_WORDS = 1024
 """At most this many distinct content words of one query are considered for the second stage."""

@@ -32,6 +32,7 @@ from attrib.store.base import (
     PAIR_WEIGHT,
     MAX_TEXT_TERMS,
     TEXT_WEIGHT,
+    text_max_df,
     ArticleFilter,
     Attribution,
     Candidate,
@@ -579,7 +580,7 @@ class ElasticsearchStore:
                 )
         return found[:limit]
 
-    def candidate_query(self, query: Document, exclude: Collection[str] = (), words: Sequence[str] = ()) -> dict[str, Any]:
+    def candidate_query(self, query: Document, exclude: Collection[str] = (), words: Sequence[str] = (), n: int = 0) -> dict[str, Any]:
         """The retrieval query: IDF-scored fingerprint terms and a MinHash band bonus, plus
         BM25 over content-word pairs when the query has them, and, in the second stage of
         the cascade, BM25 over the ``text`` field for ``words``.
@@ -606,10 +607,14 @@ class ElasticsearchStore:
         if words:
             # more_like_this picks the rarest words by the index's own document frequencies
             # (each word occurs once in ``like``, so tf-idf is idf) and scores them by BM25.
-            should.append({"more_like_this": {
+            # ``n`` (articles stored; 0: unknown) caps the words' document frequency.
+            mlt: dict[str, Any] = {
                 "fields": ["text"], "like": " ".join(words), "max_query_terms": MAX_TEXT_TERMS, "min_term_freq": 1,
                 "min_doc_freq": 1, "minimum_should_match": 1, "boost": TEXT_WEIGHT,
-            }})
+            }
+            if n > 0:
+                mlt["max_doc_freq"] = text_max_df(n)
+            should.append({"more_like_this": mlt})
         if should and evidence:
             should.append({"bool": {"should": evidence, "_name": EVIDENCE_QUERY}})
         elif not should:
@@ -622,11 +627,11 @@ class ElasticsearchStore:
     deep_queries = 0
     """Second-stage queries this store has run (see :data:`~attrib.store.base.CASCADE_EVIDENCE`)."""
 
-    def _ranked(self, query: Document, limit: int, exclude: Collection[str], words: Sequence[str] = ()) -> list[Candidate]:
+    def _ranked(self, query: Document, limit: int, exclude: Collection[str], words: Sequence[str] = (), n: int = 0) -> list[Candidate]:
         response = self._call(
             self.client.search,
             index=self.index,
-            query=self.candidate_query(query, exclude, words),
+            query=self.candidate_query(query, exclude, words, n),
             size=limit,
             source=False,
             track_total_hits=False,
@@ -652,13 +657,14 @@ class ElasticsearchStore:
         if limit <= 0:
             return []
         first = self._ranked(query, limit, exclude) if (query.fingerprints or query.bands or query.pairs) else []
-        if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), self.count() if cascade is not None else 0, cascade):
+        n = self.count() if cascade is not None else 0
+        if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), n, cascade):
             return first
         words = query_words(query)
         if not words:
             return first
         self.deep_queries += 1
-        return self._ranked(query, limit, exclude, words)
+        return self._ranked(query, limit, exclude, words, n)
 
     # -- single articles, attribution and search --------------------------------------
 
