@@ -27,9 +27,9 @@ content words (:func:`query_words`; the rarest :data:`MAX_TEXT_TERMS` of those i
 rewrite keeps its source's rare words but few of its 5-grams; a copy that keeps
 wording never pays for the second query. The second stage uses only what is indexed
 anyway (Elasticsearch's ``text`` field, the embedded store's full-text table), so the
-index does not grow. The check pipeline runs the second stage only when asked
-(``CheckOptions.cascade``, ``--cascade``): most checks of an archive find no source, and
-each of those would pay for it.
+index does not grow. The check pipeline runs the second stage at :data:`CASCADE_EVIDENCE`
+unless told otherwise (``CheckOptions.cascade``, ``--cascade``; 0: never); a store's
+:meth:`Store.candidates` runs it only when given a threshold.
 """
 
 from __future__ import annotations
