@@ -332,6 +332,15 @@ def query_words(document: Document) -> list[str]:
     return _spread(words, MAX_WORDS)
 
 
+def text_stage_words(document: Document) -> list[str]:
+    """The words the second stage queries with (:func:`query_words`), or none when the
+    query has no more than :data:`MAX_TEXT_TERMS` of them: then the stage cannot choose
+    rare words, it would query every word, ordinary ones included, and rank topical
+    look-alikes (a short news brief, an earnings table) as high as a source."""
+    words = query_words(document)
+    return words if len(words) > MAX_TEXT_TERMS else []
+
+
 def weak_evidence(best: float | None, n: int, cascade: float | None) -> bool:
     """Whether the first stage's best evidence (None: no candidate) calls for the second stage."""
     if cascade is None or n <= 0:

@@ -46,7 +46,7 @@ from attrib.store.base import (
     min_shared_grams,
     query_pairs,
     query_terms,
-    query_words,
+    text_stage_words,
     unstorable,
     weak_evidence,
 )
@@ -660,7 +660,7 @@ class ElasticsearchStore:
         n = self.count() if cascade is not None else 0
         if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), n, cascade):
             return first
-        words = query_words(query)
+        words = text_stage_words(query)
         if not words:
             return first
         self.deep_queries += 1

@@ -46,7 +46,7 @@ from attrib.store.base import (
     unstorable,
     query_pairs,
     query_terms,
-    query_words,
+    text_stage_words,
     weak_evidence,
 )
 
@@ -351,7 +351,7 @@ class EmbeddedStore:
         ranked = self._rank(conn, scores, shared, banded, evidence, limit, exclude)
         if not weak_evidence(max((c.evidence or 0.0 for c in ranked), default=None), n, cascade):
             return ranked
-        words = query_words(query)
+        words = text_stage_words(query)
         if not words:
             return ranked
         # The second stage: BM25 over the full text (FTS5, title weighted 0) for the query's
