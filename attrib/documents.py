@@ -10,11 +10,15 @@ same fingerprints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
 
 import xxhash
 
 from attrib.article import Article
-from attrib.core import FingerprintParams, fingerprint, hash64
+from attrib.core import FingerprintParams, hash64
+from attrib.core.fingerprint import text_hashes
 from attrib.core.quotes import Quote, extract_quotes, quote_key, with_interview_credit
 from attrib.core.pairs import content_pairs
 
@@ -27,6 +31,11 @@ trimmed or lightly reworded still shares most of its grams with the original."""
 def hash_term(value: int) -> str:
     """The keyword form of a signed 64-bit hash: 16 lowercase hex digits."""
     return f"{value & _MASK64:016x}"
+
+
+def hash_terms(values: Sequence[int]) -> str:
+    """The keyword forms of ``values`` (:func:`hash_term`), separated by single spaces."""
+    return np.asarray(values, dtype=np.int64).astype(">i8").tobytes().hex(" ", 8)
 
 
 def text_hash(text: str) -> str:
@@ -90,6 +99,8 @@ class Document:
     simhash: int = 0
     shingle_count: int = 0
     quotes: tuple[StoredQuote, ...] = ()
+    words: tuple[str, ...] | None = field(default=None, repr=False, compare=False)
+    """The article's token texts when :func:`prepare` was asked to keep them (None: not kept)."""
 
     @property
     def id(self) -> str:
@@ -104,16 +115,20 @@ class Document:
         return [hash_term(h) for h in self.fingerprints]
 
 
-def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True) -> Document:
-    fp = fingerprint(article.text, params)
+def prepare(article: Article, params: FingerprintParams, *, quotes: bool = True, words: bool = False) -> Document:
+    """The document a store keeps for ``article``. ``quotes=False`` leaves the quotes out
+    (a query needs none); ``words=True`` keeps the token texts on it for retrieval's
+    second stage (:attr:`Document.words`), so that the query is tokenised once."""
+    fp = text_hashes(article.text, params)
     found = with_interview_credit(extract_quotes(article.text, fragments="all"), article.text) if quotes else []
     return Document(
         article=article,
         params=params,
-        fingerprints=tuple(dict.fromkeys(fp.hashes())),
-        bands=tuple(fp.bands) if fp.shingles else (),
+        fingerprints=tuple(dict.fromkeys(fp.hashes)),
+        bands=tuple(fp.bands),
         pairs=tuple(content_pairs(article.text, params.pairs, params.seed)),
         simhash=int(fp.simhash),
-        shingle_count=len(fp.shingles),
+        shingle_count=fp.shingle_count,
         quotes=tuple(StoredQuote.from_quote(q, params.seed) for q in found),
+        words=tuple(fp.words) if words else None,
     )

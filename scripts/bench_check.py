@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=400, help="articles to check (default: %(default)s)")
     parser.add_argument("--no-quotes", action="store_true", help="skip quote provenance")
     parser.add_argument("--rescue", type=int, default=CheckOptions().rescue, help="candidates aligned when none clears the evidence floor (default: %(default)s)")
+    parser.add_argument("--cascade", type=float, default=CheckOptions().cascade, help="retrieval's second-stage threshold, 0: never (default: %(default)s)")
     args = parser.parse_args()
     corpus = check_archive(args.data)
     sample = check_sample(corpus, args.data, args.queries)
@@ -38,7 +39,7 @@ def main() -> None:
         store = ElasticsearchStore(Config(es_url=url, index=args.index))
         ensure_indexed(store, corpus)
         print(f"index: {store.count()} articles; checking {len(sample)} articles")
-        options = CheckOptions(quotes=not args.no_quotes, rescue=args.rescue)
+        options = CheckOptions(quotes=not args.no_quotes, rescue=args.rescue, cascade=args.cascade)
         chosen = {a.id for a in sample}
         warm = [a for a in corpus if a.id not in chosen][:20]
         for article in warm:  # warm-up (JIT, connections) on articles outside the sample

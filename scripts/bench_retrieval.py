@@ -7,9 +7,9 @@ PAN document with at least one plagiarism case is a query; three methods rank th
 haystack for it:
 
 * ``attrib``: :meth:`ElasticsearchStore.candidates` with the retrieval cascade
-  (``--cascade 4``), whose second stage adds BM25 over the full text when the
-  fingerprints' evidence is weak;
-* ``attrib-fp``: the first stage alone (the fingerprint query; the default of ``check``);
+  (``--cascade 4``, the default of ``check``), whose second stage adds BM25 over the full
+  text when the fingerprints' evidence is weak;
+* ``attrib-fp``: the first stage alone (the fingerprint query; ``--cascade 0``);
 * ``attrib-deep``: the second stage for every query (what the cascade costs at most);
 * ``attrib-pairs``: the first stage with the opt-in content-word pairs (``attrib init --pairs 3``);
 * ``mlt``: Elasticsearch ``more_like_this`` over the same texts in a plain index whose
@@ -261,7 +261,7 @@ class AttribMethod(Method):
         self.store.count()
 
     def search(self, text, k):
-        query = prepare(Article(id="query", text=text), self.store.params, quotes=False)
+        query = prepare(Article(id="query", text=text), self.store.params, quotes=False, words=True)
         before = self.store.deep_queries
         found = self.store.candidates(query, limit=k, cascade=self.cascade)
         self.last_deep = self.store.deep_queries > before

@@ -36,6 +36,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, help="scan only the first N articles (a JSONL of them)")
     parser.add_argument("--workers", type=int, default=os.cpu_count(), help="scan workers (default: %(default)s)")
     parser.add_argument("--no-paraphrase", action="store_true", help="scan with attrib scan --no-paraphrase")
+    parser.add_argument("--cascade", help="scan with attrib scan --cascade N (default: the scan's own default)")
     args = parser.parse_args()
     articles = list(reuters(args.data))
     groups: dict[str, list] = {}
@@ -54,6 +55,8 @@ def main() -> None:
         command = [sys.executable, "-m", "attrib", "scan", "--es-url", url, "--index", args.index, "-o", str(out), "--workers", str(args.workers), "--no-progress"]
         if args.no_paraphrase:
             command.append("--no-paraphrase")
+        if args.cascade is not None:
+            command += ["--cascade", args.cascade]
         scanned = articles
         if args.limit:
             scanned = articles[: args.limit]

@@ -218,10 +218,18 @@ class StoreContract:
         index_articles(store, articles)
         source = articles[11]
         # a summary: the source's rare words, none of its word 5-grams
-        words = [w for w in source.text.split() if len(w) > 6][:40]
-        summary = Article(id="q", text=" and ".join(" ".join(words[i : i + 2]) for i in range(0, len(words), 2)) + ".")
-        query = prepare(summary, store.params)
+        rare = list(dict.fromkeys(w.strip(".,;:'\"()") for w in source.text.split() if len(w) > 5))
+
+        def summary_of(words):
+            return Article(id="q", text=" and ".join(" ".join(words[i : i + 2]) for i in range(0, len(words), 2)) + ".")
+
+        # with no more words than the second stage queries, it cannot choose rare ones: not run
         before = store.deep_queries
+        store.candidates(prepare(summary_of(rare[:40]), store.params), limit=5, cascade=CASCADE_EVIDENCE)
+        assert store.deep_queries == before
+        assert len(rare) > 80
+        summary = summary_of(rare[:80])
+        query = prepare(summary, store.params)
         assert not store.candidates(query, limit=5, cascade=None) or store.candidates(query, limit=5, cascade=None)[0].evidence < 1
         assert store.candidates(query, limit=5) == store.candidates(query, limit=5, cascade=None)  # off unless asked for
         assert store.deep_queries == before

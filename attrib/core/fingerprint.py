@@ -10,12 +10,12 @@ import numpy as np
 from attrib.errors import InputError
 
 from .minhash import band_keys, minhash, simhash
-from .normalise import Token, build_instances, token_columns
+from .normalise import Token, build_instances, token_columns, token_texts
 from .params import FingerprintParams
 from .shingles import Shingle, build_shingles, shingle_hash_array
 from .winnow import winnow
 
-__all__ = ["Fingerprint", "fingerprint"]
+__all__ = ["Fingerprint", "TextHashes", "fingerprint", "text_hashes"]
 
 _DEFAULT_PARAMS = FingerprintParams()
 
@@ -75,6 +75,45 @@ class Fingerprint:
             f"shingles={len(self.shingles)}, selected={len(self.selected)}, "
             f"simhash={self.simhash})"
         )
+
+
+@dataclass(frozen=True)
+class TextHashes:
+    """What a store needs of a text's fingerprint, without spans: :func:`fingerprint`'s
+    winnowed hashes, band keys, SimHash and shingle count, and the token texts.
+
+    Retrieval and indexing never look at a token's or a shingle's place in the text, and
+    building a :class:`Token` and a :class:`Shingle` object per word cost about a third
+    of fingerprinting a query.
+    """
+
+    words: list[str] = field(repr=False)
+    """The normalised token texts, in order (:func:`~attrib.core.normalise.token_texts`)."""
+    hashes: list[int] = field(repr=False)
+    """The winnowed shingle hashes (signed 64-bit), in text order: ``Fingerprint.hashes()``."""
+    bands: list[str] = field(repr=False)
+    simhash: int
+    shingle_count: int
+
+
+def text_hashes(text: str, params: FingerprintParams = _DEFAULT_PARAMS) -> TextHashes:
+    """The parts of ``fingerprint(text, params)`` a store keeps, the same values, made
+    without spans (see :class:`TextHashes`)."""
+    if not isinstance(params, FingerprintParams):
+        raise InputError(f"params must be FingerprintParams, got {type(params).__name__}")
+    words = token_texts(text)
+    arr = shingle_hash_array(words, params.k, params.seed)
+    if not arr.size:
+        return TextHashes(words=words, hashes=[], bands=[], simhash=0, shingle_count=0)
+    selected = winnow(arr, params.window)
+    signature = minhash(arr, params.permutations, params.seed)
+    return TextHashes(
+        words=words,
+        hashes=arr[selected].tolist(),
+        bands=band_keys(signature, params.bands),
+        simhash=simhash(arr),
+        shingle_count=int(arr.size),
+    )
 
 
 def fingerprint(text: str, params: FingerprintParams = _DEFAULT_PARAMS) -> Fingerprint:

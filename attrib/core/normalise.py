@@ -44,7 +44,7 @@ from itertools import accumulate, repeat
 
 from attrib.errors import InputError
 
-__all__ = ["Token", "Normalised", "normalise", "normalise_text", "token_columns", "tokenize"]
+__all__ = ["Token", "Normalised", "normalise", "normalise_text", "token_columns", "token_texts", "tokenize"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -318,6 +318,60 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
     if not norm._n_start:
         # Every cluster mapped one to one: normalised and original indices coincide.
         return _split_columns(_split_regex(norm.text), norm.text)
+    texts, nstarts, nends = _split_columns(_split_regex(norm.text), norm.text)
+    mapped = _map_spans(norm, nstarts, nends)
+    if mapped is not None:
+        return texts, mapped[0], mapped[1]
+    return _merged_columns(norm)
+
+
+def token_texts(text: str) -> list[str]:
+    """The token texts of ``text``: ``token_columns(text)[0]``, without mapping spans back
+    to the original text unless two words of one original cluster must merge."""
+    if not isinstance(text, str):
+        raise InputError(f"text must be str, got {type(text).__name__}")
+    if text.isascii() and "&" not in text:
+        return _ASCII_WORD_SPLIT_RE.split(text.lower())[1::2]
+    norm = normalise(text)
+    if not norm._n_start:
+        return _split_regex(norm.text).split(norm.text)[1::2]
+    texts, nstarts, nends = _split_columns(_split_regex(norm.text), norm.text)
+    if _map_spans(norm, nstarts, nends) is not None:
+        return texts
+    return _merged_columns(norm)[0]
+
+
+def _map_spans(norm: Normalised, nstarts: list[int], nends: list[int]) -> tuple[list[int], list[int]] | None:
+    """Original starts and ends of the tokens at normalised ``[nstarts[i], nends[i])``
+    (what ``to_original`` and ``to_original_end`` give, for all tokens at once), or None
+    when two tokens overlap in the original (words of one cluster, which merge)."""
+    import numpy as np
+
+    if not nstarts:
+        return [], []
+    n_start = np.array(norm._n_start, dtype=np.int64)
+    n_end = np.array(norm._n_end, dtype=np.int64)
+    o_start = np.array(norm._o_start, dtype=np.int64)
+    o_end = np.array(norm._o_end, dtype=np.int64)
+    ns = np.array(nstarts, dtype=np.int64)
+    ne = np.array(nends, dtype=np.int64)
+    # Starts: the last event at or before the position; inside it, the cluster's start.
+    j = np.searchsorted(n_start, ns, side="right") - 1
+    jj = np.maximum(j, 0)
+    starts = np.where(j < 0, ns, np.where(ns < n_end[jj], o_start[jj], o_end[jj] + (ns - n_end[jj])))
+    # Ends (tokens are never empty): by the last character, inside an event the cluster's end.
+    p = ne - 1
+    j = np.searchsorted(n_start, p, side="right") - 1
+    jj = np.maximum(j, 0)
+    ends = np.where(j < 0, ne, np.where(p < n_end[jj], o_end[jj], o_end[jj] + (ne - n_end[jj])))
+    if starts.size > 1 and bool((starts[1:] < ends[:-1]).any()):
+        return None
+    return starts.tolist(), ends.tolist()
+
+
+def _merged_columns(norm: Normalised) -> tuple[list[str], list[int], list[int]]:
+    """Token columns of a normalised text whose clusters do not all map one to one, word
+    by word, merging the words that come from one original cluster."""
     ms = _WORD_RE.finditer(norm.text)
     to_start = norm.to_original
     to_end = norm.to_original_end

@@ -22,13 +22,14 @@ when the store has them). When its best candidate's evidence is weak, less than
 :data:`CASCADE_EVIDENCE` fingerprints' worth that no other article has (that many times
 ``idf(1, N)``, so the threshold means the same in an archive of any size), a second
 stage runs one more query that adds BM25 over the stored full text for the query's
-content words (:func:`query_words`), weighted :data:`TEXT_WEIGHT`. A summary or a heavy
+content words (:func:`query_words`; the rarest :data:`MAX_TEXT_TERMS` of those in at most
+:data:`TEXT_MAX_DF` of the archive), weighted :data:`TEXT_WEIGHT`. A summary or a heavy
 rewrite keeps its source's rare words but few of its 5-grams; a copy that keeps
 wording never pays for the second query. The second stage uses only what is indexed
 anyway (Elasticsearch's ``text`` field, the embedded store's full-text table), so the
-index does not grow. The check pipeline runs the second stage only when asked
-(``CheckOptions.cascade``, ``--cascade``): most checks of an archive find no source, and
-each of those would pay for it.
+index does not grow. The check pipeline runs the second stage at :data:`CASCADE_EVIDENCE`
+unless told otherwise (``CheckOptions.cascade``, ``--cascade``; 0: never); a store's
+:meth:`Store.candidates` runs it only when given a threshold.
 """
 
 from __future__ import annotations
@@ -63,13 +64,30 @@ CASCADE_EVIDENCE = 4.0
 """The second retrieval stage runs when the first stage's best candidate has less
 evidence than this many times ``idf(1, N)`` (N: articles stored)."""
 
-TEXT_WEIGHT = 0.5
-"""Weight of the full-text BM25 score in a second-stage candidate's score."""
+TEXT_WEIGHT = 1.0
+"""Weight of the full-text BM25 score in a second-stage candidate's score (0.5, 1.5 and 2
+ranked fewer of PAN 2013's summaries first; docs/BENCHMARKS.md)."""
 
 MAX_TEXT_TERMS = 64
 """The second stage queries the full text for this many of the query's content words: the
 rarest in the store (Elasticsearch's ``more_like_this`` term selection; the embedded
 store's full-text vocabulary). Frequent words cost the most postings and say the least."""
+
+TEXT_MAX_DF = 0.05
+"""The second stage leaves out words found in more than this share of the stored articles
+(but never one found in at most :data:`TEXT_MAX_DF_FLOOR`): their postings are the longest,
+most of the second query's time on a short article, and they say the least about which
+article is the source. A share, so that it means the same at any archive size."""
+
+TEXT_MAX_DF_FLOOR = 50
+"""In an archive of fewer than 1,000 articles no word's postings are long: none is left out
+for being frequent unless it is in more than this many articles."""
+
+
+def text_max_df(n: int) -> int:
+    """The most articles a word the second stage queries may occur in, of ``n`` stored."""
+    return max(TEXT_MAX_DF_FLOOR, math.floor(TEXT_MAX_DF * n))
+
 
 MAX_WORDS = 1024
 """At most this many distinct content words of one query are considered for the second stage."""
@@ -306,11 +324,21 @@ def query_words(document: Document) -> list[str]:
     from attrib.core.terms import stopwords
 
     stop = stopwords()
+    tokens = document.words if document.words is not None else token_columns(document.article.text)[0]
     words = [
-        w for w in dict.fromkeys(token_columns(document.article.text)[0])
+        w for w in dict.fromkeys(tokens)
         if len(w) > 2 and w not in stop and w.isalnum()
     ]
     return _spread(words, MAX_WORDS)
+
+
+def text_stage_words(document: Document) -> list[str]:
+    """The words the second stage queries with (:func:`query_words`), or none when the
+    query has no more than :data:`MAX_TEXT_TERMS` of them: then the stage cannot choose
+    rare words, it would query every word, ordinary ones included, and rank topical
+    look-alikes (a short news brief, an earnings table) as high as a source."""
+    words = query_words(document)
+    return words if len(words) > MAX_TEXT_TERMS else []
 
 
 def weak_evidence(best: float | None, n: int, cascade: float | None) -> bool:

@@ -23,7 +23,7 @@ from attrib.article import Article, parse_datetime
 from attrib.config import Config, warn_transport
 from attrib.core import FingerprintParams
 from attrib.core.quotes import QuoteOccurrence
-from attrib.documents import Document, hash_term, text_hash
+from attrib.documents import Document, hash_term, hash_terms, text_hash
 from attrib.errors import InputError, ParameterMismatchError, StoreError, StoreUnavailableError
 from attrib.store.base import (
     BAND_BOOST,
@@ -32,6 +32,7 @@ from attrib.store.base import (
     PAIR_WEIGHT,
     MAX_TEXT_TERMS,
     TEXT_WEIGHT,
+    text_max_df,
     ArticleFilter,
     Attribution,
     Candidate,
@@ -45,7 +46,7 @@ from attrib.store.base import (
     min_shared_grams,
     query_pairs,
     query_terms,
-    query_words,
+    text_stage_words,
     unstorable,
     weak_evidence,
 )
@@ -579,7 +580,7 @@ class ElasticsearchStore:
                 )
         return found[:limit]
 
-    def candidate_query(self, query: Document, exclude: Collection[str] = (), words: Sequence[str] = ()) -> dict[str, Any]:
+    def candidate_query(self, query: Document, exclude: Collection[str] = (), words: Sequence[str] = (), n: int = 0) -> dict[str, Any]:
         """The retrieval query: IDF-scored fingerprint terms and a MinHash band bonus, plus
         BM25 over content-word pairs when the query has them, and, in the second stage of
         the cascade, BM25 over the ``text`` field for ``words``.
@@ -589,21 +590,31 @@ class ElasticsearchStore:
         the fetch phase re-creates a named clause's weights, one term lookup per pair (about
         2,000 for a long query) against about 1,000 fingerprints.
         """
-        evidence: list[dict[str, Any]] = [{"term": {"fp": hash_term(h)}} for h in query_terms(query)]
+        # One ``match`` whose whitespace analyzer splits the hex terms scores exactly as a
+        # ``term`` clause per fingerprint did (each matching term adds its IDF: ``fp`` is a
+        # keyword field, no norms, term frequency 1), with a third of the request body and
+        # without building a thousand clauses in Python and parsing them in Elasticsearch.
+        terms = query_terms(query)
+        evidence: list[dict[str, Any]] = (
+            [{"match": {"fp": {"query": hash_terms(terms), "analyzer": "whitespace"}}}] if terms else []
+        )
         if query.bands:
             evidence.append({"constant_score": {"filter": {"terms": {"bands": list(query.bands)}}, "boost": BAND_BOOST}})
         pairs = query_pairs(query)
         should: list[dict[str, Any]] = []
         if pairs:
-            text = " ".join(hash_term(h) for h in pairs)
-            should.append({"match": {"cp": {"query": text, "boost": PAIR_WEIGHT}}})
+            should.append({"match": {"cp": {"query": hash_terms(pairs), "boost": PAIR_WEIGHT}}})
         if words:
             # more_like_this picks the rarest words by the index's own document frequencies
             # (each word occurs once in ``like``, so tf-idf is idf) and scores them by BM25.
-            should.append({"more_like_this": {
+            # ``n`` (articles stored; 0: unknown) caps the words' document frequency.
+            mlt: dict[str, Any] = {
                 "fields": ["text"], "like": " ".join(words), "max_query_terms": MAX_TEXT_TERMS, "min_term_freq": 1,
                 "min_doc_freq": 1, "minimum_should_match": 1, "boost": TEXT_WEIGHT,
-            }})
+            }
+            if n > 0:
+                mlt["max_doc_freq"] = text_max_df(n)
+            should.append({"more_like_this": mlt})
         if should and evidence:
             should.append({"bool": {"should": evidence, "_name": EVIDENCE_QUERY}})
         elif not should:
@@ -616,11 +627,11 @@ class ElasticsearchStore:
     deep_queries = 0
     """Second-stage queries this store has run (see :data:`~attrib.store.base.CASCADE_EVIDENCE`)."""
 
-    def _ranked(self, query: Document, limit: int, exclude: Collection[str], words: Sequence[str] = ()) -> list[Candidate]:
+    def _ranked(self, query: Document, limit: int, exclude: Collection[str], words: Sequence[str] = (), n: int = 0) -> list[Candidate]:
         response = self._call(
             self.client.search,
             index=self.index,
-            query=self.candidate_query(query, exclude, words),
+            query=self.candidate_query(query, exclude, words, n),
             size=limit,
             source=False,
             track_total_hits=False,
@@ -646,13 +657,14 @@ class ElasticsearchStore:
         if limit <= 0:
             return []
         first = self._ranked(query, limit, exclude) if (query.fingerprints or query.bands or query.pairs) else []
-        if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), self.count() if cascade is not None else 0, cascade):
+        n = self.count() if cascade is not None else 0
+        if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), n, cascade):
             return first
-        words = query_words(query)
+        words = text_stage_words(query)
         if not words:
             return first
         self.deep_queries += 1
-        return self._ranked(query, limit, exclude, words)
+        return self._ranked(query, limit, exclude, words, n)
 
     # -- single articles, attribution and search --------------------------------------
 

@@ -29,6 +29,7 @@ from attrib.store.base import (
     PAIR_WEIGHT,
     MAX_TEXT_TERMS,
     TEXT_WEIGHT,
+    text_max_df,
     ArticleFilter,
     Attribution,
     Candidate,
@@ -45,7 +46,7 @@ from attrib.store.base import (
     unstorable,
     query_pairs,
     query_terms,
-    query_words,
+    text_stage_words,
     weak_evidence,
 )
 
@@ -350,7 +351,7 @@ class EmbeddedStore:
         ranked = self._rank(conn, scores, shared, banded, evidence, limit, exclude)
         if not weak_evidence(max((c.evidence or 0.0 for c in ranked), default=None), n, cascade):
             return ranked
-        words = query_words(query)
+        words = text_stage_words(query)
         if not words:
             return ranked
         # The second stage: BM25 over the full text (FTS5, title weighted 0) for the query's
@@ -361,7 +362,8 @@ class EmbeddedStore:
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_vocab USING fts5vocab(main, articles_fts, 'row')")
         df = dict(_select_in(conn, "SELECT term, doc FROM temp.articles_fts_vocab WHERE term IN ({marks})", words))
         order = {w: i for i, w in enumerate(words)}
-        rarest = sorted((w for w in words if df.get(w)), key=lambda w: (df[w], order[w]))[:MAX_TEXT_TERMS]
+        most = text_max_df(n)
+        rarest = sorted((w for w in words if 0 < df.get(w, 0) <= most), key=lambda w: (df[w], order[w]))[:MAX_TEXT_TERMS]
         if not rarest:
             return ranked
         match = " OR ".join(f'"{w}"' for w in rarest)

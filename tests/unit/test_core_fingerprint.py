@@ -194,3 +194,17 @@ print(sorted(new - allowed))
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.text(), st.text(alphabet="ab cd ½&;Éé", max_size=60)), st.sampled_from([FingerprintParams(), FingerprintParams(k=2, window=1, permutations=8, bands=4)]))
+def test_text_hashes_are_the_fingerprints_parts(text, params):
+    from attrib.core.fingerprint import text_hashes
+
+    fp = fingerprint(text, params)
+    th = text_hashes(text, params)
+    assert th.hashes == fp.hashes()
+    assert th.bands == (fp.bands if fp.shingles else [])
+    assert th.simhash == fp.simhash
+    assert th.shingle_count == len(fp.shingles)
+    assert th.words == [t.text for t in fp.tokens]

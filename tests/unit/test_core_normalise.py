@@ -168,3 +168,28 @@ def test_cheaper_regexes_agree_with_the_full_one(text):
 def test_spacing_marks_stay_inside_words():
     # Devanagari vowel sign AA (U+093E) is a spacing mark, not a \\w character.
     assert [t.text for t in tokenize("\u0915\u093e\u0930 x")] == ["\u0915\u093e\u0930", "x"]
+
+
+def _columns_word_by_word(text: str):
+    """token_columns as the word-by-word mapping computes it (the reference)."""
+    from attrib.core.normalise import _merged_columns
+
+    return _merged_columns(normalise(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(any_text)
+def test_token_columns_map_spans_like_the_word_by_word_reference(text):
+    from attrib.core.normalise import token_columns, token_texts
+
+    expected = _columns_word_by_word(text)
+    assert token_columns(text) == expected
+    assert token_texts(text) == expected[0]
+
+
+@pytest.mark.parametrize("text", ["¼ and ½ cup", "½½ 1⁄2 ½", "a ㏂ b", "Pokémon&amp;co straße", "news\u00adpaper zero\u200bwidth", "İstanbul ﬁne"])
+def test_token_texts_of_changed_clusters(text):
+    from attrib.core.normalise import token_columns, token_texts
+
+    assert token_columns(text) == _columns_word_by_word(text)
+    assert token_texts(text) == [t.text for t in tokenize(text)]

@@ -159,6 +159,7 @@ def test_rescue_aligns_a_best_candidate_below_the_floor_only_when_it_stands_apar
 
 def test_the_cascade_option_reaches_the_store():
     from attrib.core import FingerprintParams
+    from attrib.store.base import CASCADE_EVIDENCE
 
     seen = []
 
@@ -171,7 +172,7 @@ def test_the_cascade_option_reaches_the_store():
     retrieve(Recorder(), document, CheckOptions(), 1000)
     retrieve(Recorder(), document, CheckOptions(cascade=3.0), 1000)
     retrieve(Recorder(), document, CheckOptions(cascade=0), 1000)
-    assert seen == [None, 3.0, None]  # off unless asked for
+    assert seen == [CASCADE_EVIDENCE, 3.0, None]  # on at the measured threshold unless 0
     with pytest.raises(InputError) as info:
         CheckOptions(cascade=-1)
     assert info.value.field == "cascade"

@@ -74,7 +74,7 @@ def test_other_options_into_the_same_folder_are_refused(archive, tmp_path, capsy
     assert main(["scan", str(archive), "--output", str(out), "--min-coverage", "0.5", "--no-progress"]) == 2
     assert "holds a scan of other inputs or with other options" in capsys.readouterr().err
     # the retrieval cascade changes which sources a scan finds: a resumed scan must not mix modes
-    assert main(["scan", str(archive), "--output", str(out), "--cascade", "4", "--no-progress"]) == 2
+    assert main(["scan", str(archive), "--output", str(out), "--cascade", "0", "--no-progress"]) == 2
     assert "holds a scan of other inputs or with other options" in capsys.readouterr().err
 
 
