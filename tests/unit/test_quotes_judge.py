@@ -83,6 +83,18 @@ def test_undated_article_or_occurrences_give_unknown_origin():
     assert judge(quote(), [occ("a", "Reuters", None)]).verdict is QuoteVerdict.UNKNOWN_ORIGIN
 
 
+def test_without_dates_an_interview_given_to_another_outlet_still_names_its_owner():
+    told = occ("aj", "aljazeera.com", None, cue="told", credited_outlet="Al Jazeera", interview=True)
+    f = judge(quote(), [told])
+    assert f.verdict is QuoteVerdict.UNATTRIBUTED and f.flagged and f.origin is told
+    assert "Al Jazeera" in f.reason
+    # the same with the article naming the outlet, or being that outlet: not flagged
+    assert judge(quote(), [told], passage_credits=["Al Jazeera"]).verdict is QuoteVerdict.CREDITED
+    assert not judge(quote(), [told], outlet="Al Jazeera").flagged
+    # an undated carrier that names no interview owner still gives no order
+    assert judge(quote(), [occ("r", "Reuters", None, cue="said")]).verdict is QuoteVerdict.UNKNOWN_ORIGIN
+
+
 def test_undated_still_shows_the_closest_match_from_another_outlet():
     altered = "It really is time to end this war. We are all paying a heavy price and suffering."
     occs = [occ("mine", "Daily Copy", None, text=WORDS), occ("close", "Reuters", None, text=altered), occ("exact", "BBC", None)]

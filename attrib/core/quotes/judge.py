@@ -206,6 +206,21 @@ def judge_quote(
     article_published = _aware(article_published)
     when = {id(o): _aware(o.published_at) for o in dated}
     if not dated or article_published is None:
+        # No dates to order the carriers, but a carrier that says the words were given
+        # in an interview to another outlet ("told the BBC") names their owner.
+        given = sorted((o for o in matching if is_interview_occurrence(o) and o.credited_outlet
+                        and not same(o.credited_outlet, article_outlet)), key=_occ_order)
+        if given:
+            credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
+            owners = [x for o in given for x in (o.credited_outlet, o.outlet, o.interviewer) if x]
+            named = next((c for c in credits if any(same(c, owner) for owner in owners)), None)
+            if named is not None:
+                return finding(QuoteVerdict.CREDITED, given[0], f"credited to {named}")
+            reason = _credits_source(quote, matching, same, article_outlet)
+            if reason:
+                return finding(QuoteVerdict.CREDITED, given[0], reason)
+            return finding(QuoteVerdict.UNATTRIBUTED, given[0],
+                           f"interview given to {given[0].credited_outlet}, re-used without naming it")
         # No order can be given, but the closest match from another outlet is still the
         # evidence an editor wants to see (and compare wording with).
         foreign = [(o, s) for o, s in scored if not same(o.outlet, article_outlet) or o.outlet is None]
