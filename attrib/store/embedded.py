@@ -302,20 +302,33 @@ class EmbeddedStore:
         return found
 
     def iter_articles(self, selection: ArticleFilter | None = None) -> Iterator[Article]:
+        """Every stored article matching ``selection``, in id order.
+
+        The articles are read through a connection of their own, opened when the
+        iteration starts: a scan reads them on another thread than the one that opened
+        the store and closes it, and a SQLite connection belongs to the thread that
+        made it."""
         self.init()
-        selection = selection or ArticleFilter()
+        return self._iter_articles(selection or ArticleFilter())
+
+    def _iter_articles(self, selection: ArticleFilter) -> Iterator[Article]:
         clauses, args = [], []
         if selection.outlet is not None:
             clauses.append("outlet = ?")
             args.append(selection.outlet)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        cursor = self._connect().execute(
-            f"SELECT id, text, title, outlet, url, published_at, lang FROM articles {where} ORDER BY id", args
-        )
-        for row in cursor:
-            article = _article(row)
-            if selection.matches(article):
-                yield article
+        # used by one thread at a time, whichever runs (or closes) this generator
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT, check_same_thread=False)
+        try:
+            cursor = conn.execute(
+                f"SELECT id, text, title, outlet, url, published_at, lang FROM articles {where} ORDER BY id", args
+            )
+            for row in cursor:
+                article = _article(row)
+                if selection.matches(article):
+                    yield article
+        finally:
+            conn.close()
 
     def find_quotes(self, grams: Sequence[int], *, exclude: Collection[str] = (), limit: int = 20) -> list[QuoteOccurrence]:
         return _find_quotes(self, grams, exclude, limit)

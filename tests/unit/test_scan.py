@@ -85,6 +85,14 @@ def test_scan_from_index_by_outlet(archive, tmp_path, capsys):
     assert len(ids) == 40 and all(i.startswith("bbc/tech/") for i in ids)
 
 
+def test_scan_from_the_embedded_index_with_workers_exits_cleanly(archive, tmp_path, capsys):
+    # with workers the stored articles are read on another thread than the one that
+    # opened and closes the store
+    out = tmp_path / "scan"
+    assert main(["scan", "--from-index", "--outlet", "BBC", "--output", str(out), "--workers", "2", "--no-progress"]) == 0
+    assert len((out / "reports.jsonl").read_text().splitlines()) == 40
+
+
 def test_bad_invocations_are_one_line(archive, tmp_path, capsys):
     assert main(["scan", "--output", str(tmp_path / "o")]) == 2
     assert "give PATH... to scan files, or --from-index" in capsys.readouterr().err
