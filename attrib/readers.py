@@ -19,7 +19,7 @@ import re
 import sys
 from dataclasses import dataclass, fields as dataclass_fields
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from attrib.article import Article
 from attrib.errors import AttribError, InputError

@@ -212,8 +212,8 @@ def install_pages(app: FastAPI, *, stores, run: Callable, keys: Mapping[str, Sco
         )
         parts = []
         if story:
-            parts.append(f'<h1>One story: every article that copies it</h1><p class="meta">Oldest first. '
-                         f'<a href="/">Back to search</a></p>')
+            parts.append('<h1>One story: every article that copies it</h1><p class="meta">Oldest first. '
+                         '<a href="/">Back to search</a></p>')
         else:
             parts.append("<h1>Search the archive</h1>" + search_form)
         if error:
