@@ -182,20 +182,24 @@ def judge_quote(
         return QuoteFinding(quote=quote, verdict=verdict, origin=origin, similarity=sim,
                             altered=altered, also_seen=rest, reason=reason)
 
+    credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
+
+    def credited(owned_by: Sequence[QuoteOccurrence], carriers: Sequence[QuoteOccurrence]) -> str | None:
+        """Why the quote counts as credited, or None: the article names an owner, the
+        outlet of one of ``owned_by`` or the outlet or interviewer it credits; or the
+        quote's own credit stands against ``carriers`` (:func:`_credits_source`)."""
+        owners = list(dict.fromkeys(x for o in owned_by for x in (o.outlet, o.credited_outlet, o.interviewer) if x))
+        named = next((c for c in credits if any(same(c, owner) for owner in owners)), None)
+        if named is not None:
+            return f"credited to {named}"
+        return _credits_source(quote, carriers, same, article_outlet)
+
     taken = [o for o in taken_from if not (o.outlet and same(o.outlet, article_outlet))
              and (article_id is None or o.article_id != article_id)]
     if taken:
         for o in taken:
             sims.setdefault(id(o), quote_similarity(quote.text, o.quote_text))
-        credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
-        # The quote's owners: the outlets that carried it and those its carriers credit.
-        owners = [o.outlet for o in (*taken, *matching) if o.outlet] + [
-            o.credited_outlet for o in (*taken, *matching) if o.credited_outlet] + [
-            o.interviewer for o in (*taken, *matching) if o.interviewer]
-        for c in credits:
-            if any(same(c, owner) for owner in owners):
-                return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], f"credited to {c}")
-        reason = _credits_source(quote, (*taken, *matching), same, article_outlet)
+        reason = credited((*taken, *matching), (*taken, *matching))
         if reason:
             return finding(QuoteVerdict.CREDITED, sorted(taken, key=_occ_order)[0], reason)
         if any(is_interview_occurrence(o) for o in taken):
@@ -211,12 +215,7 @@ def judge_quote(
         given = sorted((o for o in matching if is_interview_occurrence(o) and o.credited_outlet
                         and not same(o.credited_outlet, article_outlet)), key=_occ_order)
         if given:
-            credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
-            owners = [x for o in given for x in (o.credited_outlet, o.outlet, o.interviewer) if x]
-            named = next((c for c in credits if any(same(c, owner) for owner in owners)), None)
-            if named is not None:
-                return finding(QuoteVerdict.CREDITED, given[0], f"credited to {named}")
-            reason = _credits_source(quote, matching, same, article_outlet)
+            reason = credited(given, matching)
             if reason:
                 return finding(QuoteVerdict.CREDITED, given[0], reason)
             return finding(QuoteVerdict.UNATTRIBUTED, given[0],
@@ -240,13 +239,7 @@ def judge_quote(
     t0 = when[id(origin)]
     if own_earlier and when[id(own_earlier[0])] <= t0:
         return finding(QuoteVerdict.OWN, None, "the article's own outlet carried it first")
-    credits = list(dict.fromkeys(c for c in (quote.outlet, *passage_credits) if c))
-    carriers = ({o.outlet for o in others_earlier if o.outlet} | {o.credited_outlet for o in others_earlier if o.credited_outlet}
-                | {o.interviewer for o in others_earlier if o.interviewer})
-    for c in credits:
-        if any(same(c, x) for x in carriers):
-            return finding(QuoteVerdict.CREDITED, origin, f"credited to {c}")
-    reason = _credits_source(quote, matching, same, article_outlet)
+    reason = credited(others_earlier, matching)
     if reason:
         return finding(QuoteVerdict.CREDITED, origin, reason)
     window_end = t0 + simultaneity
