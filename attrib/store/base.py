@@ -348,6 +348,15 @@ def weak_evidence(best: float | None, n: int, cascade: float | None) -> bool:
     return best is None or best < cascade * idf(1, n)
 
 
+def second_stage_words(first: Sequence[Candidate], query: Document, n: int, cascade: float | None) -> list[str]:
+    """The words the second stage queries with, after the first stage found ``first`` in
+    ``n`` stored articles; none when the first stage's evidence is strong enough
+    (:func:`weak_evidence`) or the query too short for the stage (:func:`text_stage_words`)."""
+    if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), n, cascade):
+        return []
+    return text_stage_words(query)
+
+
 def query_terms(document: Document) -> list[int]:
     """The query fingerprints sent to retrieval, at most :data:`MAX_QUERY_TERMS`."""
     return _spread(list(document.fingerprints), MAX_QUERY_TERMS)

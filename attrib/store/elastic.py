@@ -46,9 +46,8 @@ from attrib.store.base import (
     min_shared_grams,
     query_pairs,
     query_terms,
-    text_stage_words,
+    second_stage_words,
     unstorable,
-    weak_evidence,
 )
 
 EVIDENCE_QUERY = "evidence"
@@ -658,9 +657,7 @@ class ElasticsearchStore:
             return []
         first = self._ranked(query, limit, exclude) if (query.fingerprints or query.bands or query.pairs) else []
         n = self.count() if cascade is not None else 0
-        if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), n, cascade):
-            return first
-        words = text_stage_words(query)
+        words = second_stage_words(first, query, n, cascade)
         if not words:
             return first
         self.deep_queries += 1

@@ -46,8 +46,7 @@ from attrib.store.base import (
     unstorable,
     query_pairs,
     query_terms,
-    text_stage_words,
-    weak_evidence,
+    second_stage_words,
 )
 
 SCHEMA_VERSION = 1
@@ -362,9 +361,7 @@ class EmbeddedStore:
         for doc, score in _pair_scores(conn, query_pairs(query)).items():
             scores[doc] += PAIR_WEIGHT * score
         ranked = self._rank(conn, scores, shared, banded, evidence, limit, exclude)
-        if not weak_evidence(max((c.evidence or 0.0 for c in ranked), default=None), n, cascade):
-            return ranked
-        words = text_stage_words(query)
+        words = second_stage_words(ranked, query, n, cascade)
         if not words:
             return ranked
         # The second stage: BM25 over the full text (FTS5, title weighted 0) for the query's
