@@ -1,7 +1,9 @@
-"""A scan on Dask with one worker process killed in the middle, as a machine under it would go."""
+"""Dask scan tests' shared parts: a scan with one worker process killed in the middle,
+as a machine under it would go, and reading a scan's reports to compare two scans."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -37,3 +39,21 @@ def scan_killing_a_worker(client, out: Path, scan: Callable[[], list], *, wait: 
     runner.join(timeout=join)
     assert not runner.is_alive()
     return outcome, done_before
+
+
+def scan_reports(folder: Path) -> dict[str, dict]:
+    """A scan folder's reports by article id; an article reported twice fails the test."""
+    reports: dict[str, dict] = {}
+    for line in (folder / "reports.jsonl").read_text(encoding="utf-8").splitlines():
+        report = json.loads(line)
+        assert report["article"]["id"] not in reports, "an article reported twice"
+        reports[report["article"]["id"]] = report
+    return reports
+
+
+def verdicts(reports: dict[str, dict]) -> dict[str, tuple]:
+    """What two scans of the same articles must agree on: verdict, original and sources."""
+    return {
+        i: (r["verdict"], (r["likely_original"] or {}).get("id"), sorted(s["article"]["id"] for s in r["sources"]))
+        for i, r in reports.items()
+    }

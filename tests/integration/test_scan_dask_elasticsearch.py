@@ -20,7 +20,7 @@ from attrib.config import Config  # noqa: E402
 from attrib.dask_scan import dask_scan_partitions, plan_slices  # noqa: E402
 from attrib.detect import CheckOptions  # noqa: E402
 from attrib.store.elastic import ElasticsearchStore  # noqa: E402
-from tests.dask_kill import scan_killing_a_worker  # noqa: E402
+from tests.dask_kill import scan_killing_a_worker, scan_reports, verdicts  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 REUTERS = ROOT.parent / "shared" / "data" / "reuters21578" / "reuters21578.jsonl"
@@ -58,26 +58,10 @@ def indexed(es_url, tmp_path_factory):
         store.close()
 
 
-def _reports(folder: Path) -> dict[str, dict]:
-    reports = {}
-    for line in (folder / "reports.jsonl").read_text(encoding="utf-8").splitlines():
-        report = json.loads(line)
-        assert report["article"]["id"] not in reports, "an article reported twice"
-        reports[report["article"]["id"]] = report
-    return reports
-
-
-def _verdicts(reports: dict[str, dict]) -> dict[str, tuple]:
-    return {
-        i: (r["verdict"], (r["likely_original"] or {}).get("id"), sorted(s["article"]["id"] for s in r["sources"]))
-        for i, r in reports.items()
-    }
-
-
 def _same(single: Path, spread: Path) -> None:
-    expected, got = _reports(single), _reports(spread)
+    expected, got = scan_reports(single), scan_reports(spread)
     assert len(got) == STORIES and got.keys() == expected.keys()
-    assert _verdicts(got) == _verdicts(expected)
+    assert verdicts(got) == verdicts(expected)
     assert sum(r["verdict"] == "copied" for r in got.values()) > 5  # not only no_source compared
     assert sorted((spread / "summary.csv").read_text().splitlines()) == sorted((single / "summary.csv").read_text().splitlines())
     assert sorted(p.name for p in (spread / "reports").iterdir()) == sorted(p.name for p in (single / "reports").iterdir())
@@ -121,7 +105,7 @@ def test_from_index_dask_scan_resumes_by_slice(indexed, es_url, tmp_path, capsys
     assert main(command) == 0
     said = capsys.readouterr().out
     assert f"checked {lost} (" in said and f"resumed past {STORIES - lost}," in said
-    assert len(_reports(out)) == STORIES
+    assert len(scan_reports(out)) == STORIES
     assert not list((out / "parts").glob(".*.tmp"))
 
 
@@ -145,7 +129,7 @@ def test_from_index_dask_scan_with_a_killed_worker_reports_every_article_once(in
     if "error" in outcome:  # allowed: a failed run, then the same scan again
         outcome["events"] = list(dask_scan_partitions(plan, out, config, CheckOptions(), cut={"slice_articles": _slice(10)},
                                                       workers=2, processes=False))
-    assert len(_reports(out)) == STORIES
+    assert len(scan_reports(out)) == STORIES
     assert sum(e.status in ("checked", "skipped") for e in outcome["events"]) == STORIES
     assert not list((out / "parts").glob(".*.tmp"))
 

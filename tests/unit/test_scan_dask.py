@@ -18,7 +18,7 @@ from attrib.cli import main  # noqa: E402
 from attrib.config import Config  # noqa: E402
 from attrib.dask_scan import dask_scan, plan_partitions  # noqa: E402
 from attrib.detect import CheckOptions  # noqa: E402
-from tests.dask_kill import scan_killing_a_worker  # noqa: E402
+from tests.dask_kill import scan_killing_a_worker, scan_reports, verdicts  # noqa: E402
 
 SHARED = Path(__file__).resolve().parent.parent.parent.parent / "shared"
 REUTERS = SHARED / "data" / "reuters21578" / "reuters21578.jsonl"
@@ -53,23 +53,6 @@ def _embedded(monkeypatch):
     monkeypatch.delenv("ATTRIB_ES_URL", raising=False)
 
 
-def _reports(folder: Path) -> dict[str, dict]:
-    lines = (folder / "reports.jsonl").read_text(encoding="utf-8").splitlines()
-    reports = {}
-    for line in lines:
-        report = json.loads(line)
-        assert report["article"]["id"] not in reports, "an article reported twice"
-        reports[report["article"]["id"]] = report
-    return reports
-
-
-def _verdicts(reports: dict[str, dict]) -> dict[str, tuple]:
-    return {
-        i: (r["verdict"], (r["likely_original"] or {}).get("id"), sorted(s["article"]["id"] for s in r["sources"]))
-        for i, r in reports.items()
-    }
-
-
 def test_partitions_cover_every_line_once(reuters):
     archive, _ = reuters
     plan = plan_partitions([archive], 100_000)
@@ -91,9 +74,9 @@ def test_dask_scan_matches_the_single_machine_scan(reuters, tmp_path, capsys):
                  "--partition-mb", "0.1", "--no-progress", *FIELDS]) == 4
     out = capsys.readouterr()
     assert f"checked {STORIES} (" in out.out and "bad records 2" in out.out
-    expected, got = _reports(single), _reports(spread)
+    expected, got = scan_reports(single), scan_reports(spread)
     assert len(got) == STORIES
-    assert _verdicts(got) == _verdicts(expected)
+    assert verdicts(got) == verdicts(expected)
     assert sum(r["verdict"] == "copied" for r in got.values()) > 10  # the comparison is not only of no_source
     assert (spread / "errors.jsonl").read_text() == (single / "errors.jsonl").read_text()
     assert [json.loads(line)["location"] for line in (spread / "errors.jsonl").read_text().splitlines()] == [
@@ -127,7 +110,7 @@ def test_resume_redoes_only_unfinished_partitions(reuters, tmp_path):
     assert sum(e.status == "checked" for e in again) == lost
     assert sum(e.status == "skipped" for e in again) == 120 - lost
     assert not torn.exists()
-    assert len(_reports(out)) == 120
+    assert len(scan_reports(out)) == 120
 
 
 def test_killed_worker_process_still_reports_every_article_once(reuters, tmp_path):
@@ -148,7 +131,7 @@ def test_killed_worker_process_still_reports_every_article_once(reuters, tmp_pat
     if "error" in outcome:  # allowed: a non-zero exit, then the same scan again
         outcome["events"] = list(dask_scan([part], out, Config(db_path=db), CheckOptions(), partition_bytes=15_000,
                                            workers=2, processes=False, fields=FIELD_MAP))
-    reports = _reports(out)
+    reports = scan_reports(out)
     assert len(reports) == 400 and sum(e.status in ("checked", "skipped") for e in outcome["events"]) == 400
     assert not list((out / "parts").glob(".*.tmp"))
 
