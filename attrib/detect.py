@@ -1,7 +1,8 @@
 """The check pipeline: article -> candidates -> passages -> original -> quotes -> Report.
 
 Each stage is a function of its own (:func:`retrieve`, :func:`align_candidates`,
-:func:`choose_original`, :func:`judge_quotes`) so it can be tested alone;
+:func:`choose_original`, :func:`judge_quotes`, :func:`name_interview_source`) so it can
+be tested alone;
 :func:`check` runs them in order against a store.
 """
 
@@ -24,7 +25,10 @@ from attrib.core.lineage import (
     wording,
 )
 from attrib.core.outlets import OutletMatcher
-from attrib.core.quotes import QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, interviewers, judge_quote, quote_similarity, reports_speech, same_interview, speech_spans, with_interview_credit
+from attrib.core.quotes import (
+    QuoteFinding, QuoteOccurrence, extract_quotes, find_credits, interview_source, interviewers, judge_quote,
+    quote_similarity, reports_speech, same_interview, speech_spans, with_interview_credit,
+)
 from attrib.documents import Document, prepare, quote_grams
 from attrib.errors import InputError, StoreError
 from attrib.report import Relation, Report, SourceMatch, Verdict
@@ -351,6 +355,26 @@ def judge_quotes(article: Article, store: Store, matches: Sequence[SourceMatch],
     return same_interview(findings)
 
 
+def name_interview_source(findings: Sequence[QuoteFinding], matches: Sequence[SourceMatch],
+                          store: Store) -> tuple[SourceMatch | None, list[SourceMatch]]:
+    """When no text is the article's original, the stored article its interview quotes
+    were first published in (:func:`~attrib.core.quotes.interview_source`), as the
+    original of an article built on quotes, with the matches re-ordered after it; else
+    None and the matches as they were. A stored article that shares no passage is listed
+    without passages."""
+    origin = interview_source(findings)
+    if origin is None:
+        return None, list(matches)
+    found = next((m for m in matches if m.article.id == origin.article_id), None)
+    if found is None:
+        stored = store.get([origin.article_id]).get(origin.article_id)
+        if stored is None:  # removed since its quote was found
+            return None, list(matches)
+        found = SourceMatch(article=stored, retrieval_score=0.0, passages=(), query_coverage=0.0, source_coverage=0.0)
+    original = found.with_(relation=Relation.ORIGINAL)
+    return original, [original, *(m for m in matches if m is not found)]
+
+
 # -- the pipeline -------------------------------------------------------------------
 
 _log = logging.getLogger("attrib")
@@ -402,8 +426,14 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
         quoted = []
     findings = judge_quotes(article, store, quoted, outlets, as_of) if options.quotes else []
     lap("quotes")
+    built_on_quotes = False
+    if original is None:
+        original, matches = name_interview_source(findings, matches, store)
+        built_on_quotes = original is not None
     if original is None:
         verdict = Verdict.NO_SOURCE
+    elif built_on_quotes:
+        verdict = Verdict.QUOTED
     elif original.licensed:
         verdict = Verdict.LICENSED_REUSE
     else:

@@ -29,6 +29,7 @@ class Verdict(str, enum.Enum):
     NO_SOURCE = "no_source"
     COPIED = "copied"
     LICENSED_REUSE = "licensed_reuse"
+    QUOTED = "quoted"  # built on quotes first published by another outlet: no text is its original
 
 
 class Relation(str, enum.Enum):
@@ -69,6 +70,10 @@ class Report:
     def unattributed_quotes(self) -> list[QuoteFinding]:
         return [q for q in self.quotes if q.flagged]
 
+    def quotes_from(self, article_id: str) -> list[QuoteFinding]:
+        """The article's quotes whose earliest carrier of another outlet is ``article_id``."""
+        return [q for q in self.quotes if q.origin is not None and q.origin.article_id == article_id]
+
     @property
     def severity(self) -> float:
         """For sorting scans: copied coverage of the article plus weight for lifted quotes."""
@@ -79,6 +84,12 @@ class Report:
         """One plain sentence: what an editor needs first."""
         if self.original is None:
             text = "No source found in the index."
+        elif self.verdict is Verdict.QUOTED:
+            o = self.original
+            when = f", published {_when(o.article.published_at)}" if o.article.published_at else ""
+            n = len(self.quotes_from(o.article.id))
+            text = (f"Built on quotes first published by {_label(o.article)}{when}: "
+                    f"{_count(n, 'quote')} of this article first appeared there.")
         else:
             o = self.original
             when = f", published {_when(o.article.published_at)}" if o.article.published_at else ""
@@ -183,6 +194,8 @@ VERDICT_WORDS = {
     Verdict.COPIED: ("Copied", "this article reuses text from an earlier article by another outlet."),
     Verdict.LICENSED_REUSE: ("Licensed reuse", "this article reuses text from its own outlet or an allowlisted "
                                                "partner, which is not plagiarism."),
+    Verdict.QUOTED: ("Built on quotes", "this article's shared words are quotes from an interview another outlet "
+                                        "published first; the quotes below say which it credits."),
     Verdict.NO_SOURCE: ("No source found", "nothing in the index looks like the source of this article."),
 }
 
@@ -192,6 +205,13 @@ RELATION_WORDS = {
     Relation.SOURCE: "Also draws on",
     Relation.LATER: "Published after this article (so not its source)",
 }
+
+
+def _relation_words(report: Report, match: SourceMatch) -> str:
+    """How a match relates to the checked article, for a reader."""
+    if match.relation is Relation.ORIGINAL and report.verdict is Verdict.QUOTED:
+        return "Quotes first published in"
+    return RELATION_WORDS[match.relation]
 
 
 def quote_words(finding: QuoteFinding, names: dict[str, str] | None = None) -> str:
@@ -348,7 +368,7 @@ def _render_text(report: Report, *, color: bool, width: int, verbose: bool, max_
     flagged = len(report.unattributed_quotes)
     for match in report.sources:
         out.append("")
-        relation = RELATION_WORDS[match.relation] + (" (licensed reuse)" if match.licensed else "")
+        relation = _relation_words(report, match) + (" (licensed reuse)" if match.licensed else "")
         start = len(out)
         para(f"{relation}: {_short(match.article)}")
         out[start] = bold(f"{relation}:") + out[start][len(relation) + 1:] if out[start].startswith(relation) else out[start]
@@ -359,8 +379,12 @@ def _render_text(report: Report, *, color: bool, width: int, verbose: bool, max_
         if weight:
             similarity = sum(p.similarity * p.query_length for p in match.passages) / weight
             facts.append(f"similarity {similarity:.0%}")
-        facts.append(f"covers {match.query_coverage:.0%} of this article and {match.source_coverage:.0%} of "
-                     + ("the original" if match.relation is Relation.ORIGINAL else "that article"))
+        if match.passages:
+            facts.append(f"covers {match.query_coverage:.0%} of this article and {match.source_coverage:.0%} of "
+                         + ("the original" if match.relation is Relation.ORIGINAL else "that article"))
+        if match.relation is Relation.ORIGINAL and report.verdict is Verdict.QUOTED:
+            facts.append(f"{_count(len(report.quotes_from(match.article.id)), 'quote')} of this article first "
+                         "appeared there")
         para("; ".join(facts) + ".", indent=2)
         if verbose:
             para(f"retrieval score {match.retrieval_score:.2f}", indent=2)
@@ -460,7 +484,7 @@ body{font:15px/1.55 Georgia,serif;margin:0;color:#1d1d1d;background:#fafafa}
 .report header{padding:16px 24px;background:#fff;border-bottom:1px solid #ddd}
 .report h1{font-size:20px;margin:6px 0 4px}.report .summary{margin:0;color:#333}
 .verdict{display:inline-block;padding:1px 8px;border-radius:3px;font:bold 12px sans-serif;text-transform:uppercase;background:#ddd}
-.verdict.copied{background:#b03a2e;color:#fff}.verdict.licensed_reuse{background:#1f618d;color:#fff}.verdict.no_source{background:#1d7a43;color:#fff}
+.verdict.copied{background:#b03a2e;color:#fff}.verdict.licensed_reuse{background:#1f618d;color:#fff}.verdict.no_source{background:#1d7a43;color:#fff}.verdict.quoted{background:#7a4b00;color:#fff}
 .legend{display:flex;flex-wrap:wrap;gap:6px 18px;margin:10px 0 0;padding:0;list-style:none;font:13px sans-serif;color:#333}
 .legend .sw{display:inline-block;min-width:2.4em;padding:0 4px;margin-right:4px;text-align:center}
 .cols{display:grid;grid-template-columns:1fr 1fr;gap:16px;padding:16px 24px}
@@ -728,7 +752,7 @@ def report_body(report: Report) -> str:
     parts.append("</header>")
     if shown is not None:
         q_segs, s_segs, total = _report_segments(report, shown)
-        relation = RELATION_WORDS[shown.relation].split(" (")[0]
+        relation = _relation_words(report, shown).split(" (")[0]
         when = f", published {e(_when(shown.article.published_at))}" if shown.article.published_at else ""
         parts += [
             '<div class="cols">',
@@ -745,7 +769,7 @@ def report_body(report: Report) -> str:
             url = (f' <a href="{e(m.article.url)}" rel="noopener noreferrer">link</a>'
                    if m.article.url and m.article.url.startswith(("http://", "https://")) else "")
             parts.append(
-                f"<tr><td>{e(RELATION_WORDS[m.relation])}{' (licensed reuse)' if m.licensed else ''}</td>"
+                f"<tr><td>{e(_relation_words(report, m))}{' (licensed reuse)' if m.licensed else ''}</td>"
                 f"<td>{e(_label(m.article))}{url}</td>"
                 f"<td>{e(_when(m.article.published_at)) if m.article.published_at else '—'}</td>"
                 f"<td>{m.query_coverage:.0%}</td><td>{m.source_coverage:.0%}</td>"

@@ -529,7 +529,8 @@ def is_flagged(row: dict[str, Any]) -> bool:
     return row["verdict"] == "copied" or int(row["unattributed_quotes"] or 0) > 0
 
 
-_VERDICT_WORDS = {"copied": "copied", "licensed_reuse": "licensed reuse", "no_source": "no source found"}
+_VERDICT_WORDS = {"copied": "copied", "licensed_reuse": "licensed reuse", "quoted": "built on quotes",
+                  "no_source": "no source found"}
 
 
 def _index_html(rows: list[dict[str, Any]]) -> str:
@@ -537,7 +538,7 @@ def _index_html(rows: list[dict[str, Any]]) -> str:
         return html.escape(printable(str(value)))
 
     flagged = [r for r in rows if is_flagged(r)]
-    licensed = [r for r in rows if not is_flagged(r) and r["likely_original"]]
+    licensed = [r for r in rows if not is_flagged(r) and r["verdict"] == "licensed_reuse"]
     head = ("<table><tr><th>severity</th><th>article</th><th>verdict</th><th>likely original</th><th>covers article</th>"
             "<th>covers original</th><th>passages</th><th>unattributed quotes</th></tr>")
     body = [

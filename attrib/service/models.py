@@ -47,7 +47,7 @@ class Report(BaseModel):
 
     schema_: Literal["attrib.report/1"] = Field(alias="schema")
     article: dict[str, Any]
-    verdict: Literal["copied", "licensed_reuse", "no_source"]
+    verdict: Literal["copied", "licensed_reuse", "quoted", "no_source"]
     summary: str
     likely_original: dict[str, Any] | None
     sources: list[dict[str, Any]]
@@ -70,7 +70,7 @@ class ArticleMeta(BaseModel):
 
 
 class AttributionOut(BaseModel):
-    verdict: Literal["copied", "licensed_reuse", "no_source"]
+    verdict: Literal["copied", "licensed_reuse", "quoted", "no_source"]
     original_id: str | None
     original_outlet: str | None
     copied_share: float

@@ -192,10 +192,14 @@ def test_index_flags_only_copies_and_unattributed_quotes():
 
     rows = [row("copy", "copied", "orig", severity=0.8), row("quoter", "no_source", quotes=1, severity=0.25)]
     rows += [row(f"same-{i}", "licensed_reuse", "orig") for i in range(9)] + [row("fresh", "no_source")]
+    # built on another outlet's interview: flagged when it lifts a quote, and never licensed reuse
+    rows += [row("lifted-interview", "quoted", "interview", quotes=2, severity=0.5), row("credited-interview", "quoted", "interview")]
     page = _index_html(rows)
-    assert "12 articles checked; 2 flagged (copied from another outlet, or quoting another outlet without credit)" in page
+    assert "built on quotes" in page and "credited-interview" not in page
+    assert "14 articles checked; 3 flagged (copied from another outlet, or quoting another outlet without credit)" in page
     assert "9 more reuse text from their own outlet or an allowlisted one" in page
     flagged_table, licensed_table = page.split("<h2>Licensed reuse (9), not flagged</h2>")
     assert "copy" in flagged_table and "quoter" in flagged_table and "same-0" not in flagged_table
+    assert "lifted-interview" in flagged_table
     assert "same-8" in licensed_table and "fresh" not in page
     assert "licensed_reuse<" not in page  # plain words, not the enum

@@ -25,7 +25,7 @@ The modules, each importing only the ones before it:
 * :mod:`~attrib.core.quotes.extract`: :class:`Quote`, :func:`extract_quotes`,
   :func:`speech_spans`, :func:`quote_key`, :func:`quote_similarity`.
 * :mod:`~attrib.core.quotes.judge`: :class:`QuoteOccurrence`, :class:`QuoteVerdict`,
-  :class:`QuoteFinding`, :func:`judge_quote`, :func:`same_interview`.
+  :class:`QuoteFinding`, :func:`judge_quote`, :func:`same_interview`, :func:`interview_source`.
 
 This package re-exports their public names; import those from ``attrib.core.quotes``.
 """
@@ -39,6 +39,7 @@ from .judge import (
     QuoteFinding,
     QuoteOccurrence,
     QuoteVerdict,
+    interview_source,
     is_interview,
     is_interview_occurrence,
     judge_quote,
@@ -55,6 +56,7 @@ __all__ = [
     "find_credits",
     "quote_key",
     "quote_similarity",
+    "interview_source",
     "is_interview",
     "is_interview_occurrence",
     "interviewers",

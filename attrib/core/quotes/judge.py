@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Iterable, Sequence
 
 from attrib.core.dates import later as published_later
+from attrib.core.dates import sort_key as date_order
 from attrib.core.outlets import OutletMatcher
 
 from .credits import INTERVIEW_CUES
@@ -23,6 +24,7 @@ __all__ = [
     "QuoteVerdict",
     "QuoteFinding",
     "is_interview",
+    "interview_source",
     "is_interview_occurrence",
     "judge_quote",
     "same_interview",
@@ -292,6 +294,29 @@ def same_interview(findings: Sequence[QuoteFinding]) -> list[QuoteFinding]:
                     f" in {source.origin.outlet or source.origin.article_id} ({source.origin.article_id})"),
         ))
     return out
+
+
+def interview_source(findings: Sequence[QuoteFinding]) -> QuoteOccurrence | None:
+    """Where an article's interview quotes were first published: of its quotes taken from
+    another outlet (credited or not) whose origin is an interview given to an outlet, the
+    origin published first, the one most of those quotes come from on a tie. None when no
+    such quote has a dated origin.
+
+    An article built on another outlet's interview (the quotes strung together under a
+    lead of its own) shares little running text with it, so no text is its original; the
+    interview is where it came from. Words said in public, or whose first carrier has no
+    date, name no such place.
+    """
+    origins: dict[str, list[QuoteOccurrence]] = {}
+    for f in findings:
+        o = f.origin
+        if (f.verdict in (QuoteVerdict.CREDITED, QuoteVerdict.UNATTRIBUTED) and o is not None
+                and o.published_at is not None and is_interview_occurrence(o)):
+            origins.setdefault(o.article_id, []).append(o)
+    if not origins:
+        return None
+    first = min(origins.values(), key=lambda found: (date_order(found[0].published_at), -len(found), found[0].article_id))
+    return first[0]
 
 
 def _same_name(a: str | None, b: str | None) -> bool:
