@@ -2,8 +2,7 @@
 
 Each stage is a function of its own (:func:`retrieve`, :func:`align_candidates`,
 :func:`choose_original`, :func:`judge_quotes`, :func:`name_interview_source`) so it can
-be tested alone;
-:func:`check` runs them in order against a store.
+be tested alone; :func:`check` runs them in order against a store.
 """
 
 from __future__ import annotations
