@@ -195,7 +195,7 @@ VERDICT_WORDS = {
     Verdict.LICENSED_REUSE: ("Licensed reuse", "this article reuses text from its own outlet or an allowlisted "
                                                "partner, which is not plagiarism."),
     Verdict.QUOTED: ("Built on quotes", "this article's shared words are quotes from an interview another outlet "
-                                        "published first; the quotes below say which it credits."),
+                                        "published first; each quote's verdict says whether it is credited."),
     Verdict.NO_SOURCE: ("No source found", "nothing in the index looks like the source of this article."),
 }
 

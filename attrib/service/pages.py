@@ -279,9 +279,10 @@ def install_pages(app: FastAPI, *, stores, run: Callable, keys: Mapping[str, Sco
             head, meaning = VERDICT_WORDS[verdict] if verdict else (a.verdict, "")
             facts.append(("Attribution", f"<strong>{_e(head)}</strong>: {_e(meaning)}"))
             if a.original_id:
-                facts.append(("Likely original", f'<a href="{_article_href(a.original_id)}">{_e(a.original_id)}</a>'
+                label = "Quotes first published in" if verdict is Verdict.QUOTED else "Likely original"
+                facts.append((label, f'<a href="{_article_href(a.original_id)}">{_e(a.original_id)}</a>'
                               + (f" ({_e(a.original_outlet)})" if a.original_outlet else "")
-                              + f"; it covers {a.copied_share:.0%} of this article"))
+                              + (f"; it covers {a.copied_share:.0%} of this article" if a.copied_share else "")))
             facts.append(("Quotes taken without credit", str(a.unattributed_quotes)))
             if a.checked_at:
                 facts.append(("Checked", _e(f"{a.checked_at:%Y-%m-%d %H:%M %Z}".strip())))

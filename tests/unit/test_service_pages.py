@@ -3,6 +3,7 @@ TestClient on the embedded store. tests/unit/test_browser.py drives them in Chro
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -133,3 +134,28 @@ def test_with_keys_the_pages_ask_for_one_and_keep_it_in_a_cookie(db):
 def test_pages_stay_out_of_the_api_description(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if not p.startswith("/v1/") and p not in ("/healthz", "/readyz", "/metrics")]
+
+
+def test_an_article_built_on_quotes_names_where_they_were_first_published(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from attrib.article import Article
+    from attrib.indexing import index_articles
+    from attrib.service import create_app
+    from attrib.store import EmbeddedStore
+    from attrib.store.base import Attribution
+
+    store = EmbeddedStore(tmp_path / "attrib.db")
+    index_articles(store, [Article(id="interview", text="The mayor spoke to the Gazette at length. " * 5,
+                                   outlet="Gazette"),
+                           Article(id="roundup", text="Ports race to modernise before the new rules. " * 5,
+                                   outlet="Coast Weekly")])
+    store.set_attribution("roundup", Attribution(verdict="quoted", story_id="roundup", original_id="interview",
+                                                 original_outlet="Gazette", unattributed_quotes=2))
+    store.close()
+    with TestClient(create_app(Config(db_path=tmp_path / "attrib.db")), client=LOOPBACK) as c:
+        page = c.get("/articles/roundup")
+    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page.text)).split())
+    assert "Attribution Built on quotes : this article's shared words are quotes from an interview" in text
+    assert "Quotes first published in interview (Gazette) Quotes taken without credit 2" in text
+    assert "Likely original" not in text and "Story this article is the original of" in text
