@@ -358,7 +358,8 @@ def query_passages(document: Document) -> list[list[str]]:
     """The query's passages for the second stage, each as its distinct content words (as
     :func:`query_words` keeps them): its paragraphs (lines), a paragraph with fewer than
     :data:`PASSAGE_MIN_WORDS` content words joined with the ones after it (a short rest at
-    the end joins the passage before it); at most :data:`MAX_PASSAGES`, spread evenly."""
+    the end joins the passage before it); at most :data:`MAX_PASSAGES`, spread evenly, of
+    at most :data:`MAX_WORDS` words each, spread evenly over the passage."""
     from attrib.core.normalise import token_texts
 
     passages: list[list[str]] = []
@@ -375,7 +376,7 @@ def query_passages(document: Document) -> list[list[str]]:
             passages[-1] = list(dict.fromkeys([*passages[-1], *current]))
         else:
             passages.append(list(current))
-    return _spread(passages, MAX_PASSAGES)
+    return [_spread(words, MAX_WORDS) for words in _spread(passages, MAX_PASSAGES)]
 
 
 def text_stage_passages(document: Document) -> list[list[str]]:

@@ -9,6 +9,7 @@ from attrib.core import FingerprintParams
 from attrib.documents import prepare
 from attrib.store.base import (
     MAX_PASSAGES,
+    MAX_WORDS,
     PASSAGE_MIN_WORDS,
     PASSAGE_TERMS,
     TEXT_STAGE_MIN_WORDS,
@@ -57,6 +58,13 @@ def test_passages_are_capped_and_spread_over_the_article():
     passages = query_passages(document("\n".join(" ".join(p) for p in paragraphs)))
     assert len(passages) == MAX_PASSAGES
     assert passages == paragraphs[::4]
+
+
+def test_a_passage_sends_at_most_max_words_spread_over_it():
+    line = words(0, 3 * MAX_WORDS)  # an article of one long line
+    passages = query_passages(document(" ".join(line)))
+    assert len(passages) == 1 and len(passages[0]) == MAX_WORDS
+    assert passages[0][0] == line[0] and passages[0][-1] in line[-3:]
 
 
 def test_a_short_query_has_no_second_stage():
