@@ -94,14 +94,18 @@ MAX_PASSAGES = 16
 """At most this many passages of one query are queried, spread evenly over it, so that the
 second query has at most ``MAX_PASSAGES * PASSAGE_TERMS`` terms."""
 
-TEXT_MAX_DF = 0.05
+TEXT_MAX_DF = 0.02
 """The second stage leaves out words found in more than this share of the stored articles
 (but never one found in at most :data:`TEXT_MAX_DF_FLOOR`): their postings are the longest,
 most of the second query's time on a short article, and they say the least about which
-article is the source. A share, so that it means the same at any archive size."""
+article is the source. A share, so that it means the same at any archive size. (A
+passage's 16 rarest words reach further down its vocabulary than a whole article's 64
+did: at 5% the embedded store's second stage scored about 2.4 times as many postings and
+took 2.4 times as long on Reuters articles, for no more sources ranked first;
+docs/BENCHMARKS.md.)"""
 
 TEXT_MAX_DF_FLOOR = 50
-"""In an archive of fewer than 1,000 articles no word's postings are long: none is left out
+"""In an archive of fewer than 2,500 articles no word's postings are long: none is left out
 for being frequent unless it is in more than this many articles."""
 
 

@@ -15,6 +15,7 @@ from attrib.store.base import (
     TEXT_STAGE_MIN_WORDS,
     TEXT_WEIGHT,
     query_passages,
+    text_max_df,
     text_stage_passages,
 )
 from attrib.store.elastic import EVIDENCE_QUERY, ElasticsearchStore
@@ -83,7 +84,7 @@ def test_elasticsearch_keeps_each_articles_best_passage():
     assert len(best) == 1 and best[0]["boost"] == TEXT_WEIGHT and best[0].get("tie_breaker", 0) == 0
     clauses = [q["more_like_this"] for q in best[0]["queries"]]
     assert [c["like"].split() for c in clauses] == passages
-    assert all(c["max_query_terms"] == PASSAGE_TERMS and c["fields"] == ["text"] and c["max_doc_freq"] == 1200 for c in clauses)
+    assert all(c["max_query_terms"] == PASSAGE_TERMS and c["fields"] == ["text"] and c["max_doc_freq"] == text_max_df(24_000) for c in clauses)
     # the fingerprint part is named, so that each hit still reports its evidence
     assert any(clause.get("bool", {}).get("_name") == EVIDENCE_QUERY for clause in body["should"])
     assert "dis_max" not in str(store.candidate_query(query)["bool"])  # the first stage has no text part
