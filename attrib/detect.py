@@ -52,13 +52,13 @@ class CheckOptions:
     aligned all the same (a heavy rewrite shares too little exact wording to clear it),
     provided the best scores at least ``rescue_margin`` times the next one: topical
     look-alikes score alike, a source stands apart.
-    ``cascade``: retrieval's second stage (BM25 over the full text for the query's rarest
-    words) runs when the first stage's best candidate has less than this many
+    ``cascade``: retrieval's second stage (BM25 over the full text for the rarest words of
+    each passage of the query, an article scoring its best passage) runs when the first stage's best candidate has less than this many
     fingerprints' worth of evidence, counted as ``min_evidence`` is (the default,
     :data:`~attrib.store.base.CASCADE_EVIDENCE`, is the measured threshold; 0: never). It
     can rank a summary's source first; below the evidence floor, such a candidate is
     aligned only as a rescue. Most checks of an archive find no source and pay the second
-    query when they have more than 64 content words: a scan of all of Reuters took 1.16
+    query when they have more than 64 content words: a scan of all of Reuters took 1.19
     times as long as with 0.
     ``min_coverage``: the
     fraction of the query a candidate's passages must cover to count as a source.

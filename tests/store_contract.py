@@ -238,6 +238,40 @@ class StoreContract:
         assert ranked[0].id == source.id
         assert ranked[0].evidence < 0.2 * ranked[0].score  # found by its words, not its fingerprints
 
+    def test_the_second_stage_scores_each_passage_on_its_own(self, store):
+        # A long query whose first paragraph holds one article's words found nowhere else,
+        # and whose second paragraph summarises another article in words a few articles
+        # share. Over the whole query the rarest words are all the first paragraph's; by
+        # passage, the summary's words still find their source.
+        import re
+
+        from attrib.store.base import PASSAGE_MIN_WORDS, PASSAGE_TERMS
+
+        articles = bbc_articles(40)
+        index_articles(store, articles)
+
+        def tokens(text: str, pattern: str) -> set[str]:
+            return set(re.findall(pattern, text.lower()))
+
+        # words that Elasticsearch's standard analyzer and SQLite's FTS5 both see alone
+        split = [tokens(a.text, r"[a-z0-9]+") for a in articles]
+        whole = [tokens(a.text, r"[a-z0-9']+") for a in articles]
+        words = [{w for w in s & w2 if w.isalpha() and len(w) > 3} for s, w2 in zip(split, whole)]
+        df = {w: sum(w in s for s in split) for w in set().union(*words)}
+        only = [sorted(w for w in found if df[w] == 1) for found in words]
+        topic = max(range(len(articles)), key=lambda i: len(only[i]))
+        shared = [sorted(w for w in found if 2 <= df[w] <= 3 and w not in words[topic]) for found in words]
+        source = max((i for i in range(len(articles)) if i != topic), key=lambda i: len(shared[i]))
+        assert len(only[topic]) > 64 + 8 and len(shared[source]) >= PASSAGE_MIN_WORDS + 4 > PASSAGE_TERMS
+
+        def paragraph(words):
+            return " and ".join(" ".join(words[i : i + 2]) for i in range(0, len(words), 2)) + "."
+
+        query = prepare(Article(id="q", text=paragraph(only[topic][:72]) + "\n" + paragraph(shared[source][:24])), store.params)
+        assert not store.candidates(query, limit=5, cascade=None)  # no fingerprint evidence at all
+        ranked = [c.id for c in store.candidates(query, limit=5, cascade=CASCADE_EVIDENCE)]
+        assert articles[source].id in ranked[:2] and articles[topic].id in ranked[:2]
+
     def test_a_copy_with_strong_evidence_skips_the_second_stage(self, store):
         articles = bbc_articles(40)
         index_articles(store, articles)

@@ -21,11 +21,15 @@ Retrieval can be a cascade. The first stage is the fingerprint query above (with
 when the store has them). When its best candidate's evidence is weak, less than
 :data:`CASCADE_EVIDENCE` fingerprints' worth that no other article has (that many times
 ``idf(1, N)``, so the threshold means the same in an archive of any size), a second
-stage runs one more query that adds BM25 over the stored full text for the query's
-content words (:func:`query_words`; the rarest :data:`MAX_TEXT_TERMS` of those in at most
-:data:`TEXT_MAX_DF` of the archive), weighted :data:`TEXT_WEIGHT`. A summary or a heavy
-rewrite keeps its source's rare words but few of its 5-grams; a copy that keeps
-wording never pays for the second query. The second stage uses only what is indexed
+stage runs one more query that adds BM25 over the stored full text, passage by passage
+(:func:`query_passages`: the query's paragraphs, short ones joined): each passage
+queries the rarest :data:`PASSAGE_TERMS` of its content words found in at most
+:data:`TEXT_MAX_DF` of the archive, and an article scores its best passage's BM25,
+weighted :data:`TEXT_WEIGHT`. A summary or a heavy rewrite keeps its source's rare words
+but few of its 5-grams; a copy that keeps wording never pays for the second query. Scored
+by passage, the words of a summary that is one paragraph of a long query count on their
+own instead of competing with the rest of the query's words, which rank the articles on
+the rest's topic first. The second stage uses only what is indexed
 anyway (Elasticsearch's ``text`` field, the embedded store's full-text table), so the
 index does not grow. The check pipeline runs the second stage at :data:`CASCADE_EVIDENCE`
 unless told otherwise (``CheckOptions.cascade``, ``--cascade``; 0: never); a store's
@@ -38,12 +42,14 @@ import enum
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Collection, Iterable, Iterator, Protocol, Sequence, runtime_checkable
+from typing import Collection, Iterable, Iterator, Protocol, Sequence, TypeVar, runtime_checkable
 
 from attrib.article import Article
 from attrib.core import FingerprintParams
 from attrib.core.quotes import QuoteOccurrence
 from attrib.documents import Document
+
+_T = TypeVar("_T")
 
 MAX_QUERY_TERMS = 1024
 """At most this many fingerprints of one query article are sent to retrieval."""
@@ -68,19 +74,38 @@ TEXT_WEIGHT = 1.0
 """Weight of the full-text BM25 score in a second-stage candidate's score (0.5, 1.5 and 2
 ranked fewer of PAN 2013's summaries first; docs/BENCHMARKS.md)."""
 
-MAX_TEXT_TERMS = 64
-"""The second stage queries the full text for this many of the query's content words: the
-rarest in the store (Elasticsearch's ``more_like_this`` term selection; the embedded
-store's full-text vocabulary). Frequent words cost the most postings and say the least."""
+TEXT_STAGE_MIN_WORDS = 64
+"""The second stage runs only for a query with more distinct content words than this
+(:func:`text_stage_passages`)."""
 
-TEXT_MAX_DF = 0.05
+PASSAGE_TERMS = 16
+"""The second stage queries the full text for this many of each passage's content words:
+the rarest in the store (Elasticsearch's ``more_like_this`` term selection; the embedded
+store's full-text vocabulary). Frequent words cost the most postings and say the least.
+(8 and 12 ranked fewer of PAN 2013's summaries first, 24 and 32 one translation fewer;
+docs/BENCHMARKS.md.)"""
+
+PASSAGE_MIN_WORDS = 20
+"""A paragraph of the query with fewer distinct content words than this is joined with the
+ones after it into one passage (a heading, a short line, every line of a text wrapped at a
+fixed width)."""
+
+MAX_PASSAGES = 16
+"""At most this many passages of one query are queried, spread evenly over it, so that the
+second query has at most ``MAX_PASSAGES * PASSAGE_TERMS`` terms."""
+
+TEXT_MAX_DF = 0.02
 """The second stage leaves out words found in more than this share of the stored articles
 (but never one found in at most :data:`TEXT_MAX_DF_FLOOR`): their postings are the longest,
 most of the second query's time on a short article, and they say the least about which
-article is the source. A share, so that it means the same at any archive size."""
+article is the source. A share, so that it means the same at any archive size. (A
+passage's 16 rarest words reach further down its vocabulary than a whole article's 64
+did: at 5% the embedded store's second stage scored about 2.4 times as many postings and
+took 2.4 times as long on Reuters articles, for no more sources ranked first;
+docs/BENCHMARKS.md.)"""
 
 TEXT_MAX_DF_FLOOR = 50
-"""In an archive of fewer than 1,000 articles no word's postings are long: none is left out
+"""In an archive of fewer than 2,500 articles no word's postings are long: none is left out
 for being frequent unless it is in more than this many articles."""
 
 
@@ -301,7 +326,7 @@ def bm25(tf: int, length: int, average: float, df: int, n: int) -> float:
     return idf(df, n) * tf * (BM25_K1 + 1) / (tf + norm)
 
 
-def _spread(items: list[int], cap: int) -> list[int]:
+def _spread(items: list[_T], cap: int) -> list[_T]:
     """All of ``items``, or ``cap`` of them evenly spread over the list (over a very long
     article, so that every part of it still takes part in retrieval)."""
     if len(items) <= cap:
@@ -315,30 +340,57 @@ def query_pairs(document: Document) -> list[int]:
     return _spread(list(dict.fromkeys(document.pairs)), MAX_PAIR_TERMS)
 
 
-def query_words(document: Document) -> list[str]:
-    """The query's distinct content words (stop words, words of one or two letters and
-    tokens with other than letters and digits dropped; lower case), at most
-    :data:`MAX_WORDS` spread evenly over the text: what the second stage chooses its
-    :data:`MAX_TEXT_TERMS` rarest words from (see the module docstring)."""
-    from attrib.core.normalise import token_columns
+def _content_words(tokens: Iterable[str]) -> list[str]:
     from attrib.core.terms import stopwords
 
     stop = stopwords()
+    return [w for w in dict.fromkeys(tokens) if len(w) > 2 and w not in stop and w.isalnum()]
+
+
+def query_words(document: Document) -> list[str]:
+    """The query's distinct content words (stop words, words of one or two letters and
+    tokens with other than letters and digits dropped; lower case), at most
+    :data:`MAX_WORDS` spread evenly over the text: whether there are more than
+    :data:`TEXT_STAGE_MIN_WORDS` decides whether the second stage may run."""
+    from attrib.core.normalise import token_columns
+
     tokens = document.words if document.words is not None else token_columns(document.article.text)[0]
-    words = [
-        w for w in dict.fromkeys(tokens)
-        if len(w) > 2 and w not in stop and w.isalnum()
-    ]
-    return _spread(words, MAX_WORDS)
+    return _spread(_content_words(tokens), MAX_WORDS)
 
 
-def text_stage_words(document: Document) -> list[str]:
-    """The words the second stage queries with (:func:`query_words`), or none when the
-    query has no more than :data:`MAX_TEXT_TERMS` of them: then the stage cannot choose
-    rare words, it would query every word, ordinary ones included, and rank topical
-    look-alikes (a short news brief, an earnings table) as high as a source."""
-    words = query_words(document)
-    return words if len(words) > MAX_TEXT_TERMS else []
+def query_passages(document: Document) -> list[list[str]]:
+    """The query's passages for the second stage, each as its distinct content words (as
+    :func:`query_words` keeps them): its paragraphs (lines), a paragraph with fewer than
+    :data:`PASSAGE_MIN_WORDS` content words joined with the ones after it (a short rest at
+    the end joins the passage before it); at most :data:`MAX_PASSAGES`, spread evenly, of
+    at most :data:`MAX_WORDS` words each, spread evenly over the passage."""
+    from attrib.core.normalise import token_texts
+
+    passages: list[list[str]] = []
+    current: dict[str, None] = {}
+    for line in document.article.text.split("\n"):
+        if not line.strip():
+            continue
+        current.update(dict.fromkeys(_content_words(token_texts(line))))
+        if len(current) >= PASSAGE_MIN_WORDS:
+            passages.append(list(current))
+            current = {}
+    if current:
+        if passages:
+            passages[-1] = list(dict.fromkeys([*passages[-1], *current]))
+        else:
+            passages.append(list(current))
+    return [_spread(words, MAX_WORDS) for words in _spread(passages, MAX_PASSAGES)]
+
+
+def text_stage_passages(document: Document) -> list[list[str]]:
+    """The passages the second stage queries with (:func:`query_passages`), or none when
+    the query has no more than :data:`TEXT_STAGE_MIN_WORDS` content words: then the stage
+    cannot choose rare words, it would query every word, ordinary ones included, and rank
+    topical look-alikes (a short news brief, an earnings table) as high as a source."""
+    if len(query_words(document)) <= TEXT_STAGE_MIN_WORDS:
+        return []
+    return query_passages(document)
 
 
 def weak_evidence(best: float | None, n: int, cascade: float | None) -> bool:
@@ -348,13 +400,13 @@ def weak_evidence(best: float | None, n: int, cascade: float | None) -> bool:
     return best is None or best < cascade * idf(1, n)
 
 
-def second_stage_words(first: Sequence[Candidate], query: Document, n: int, cascade: float | None) -> list[str]:
-    """The words the second stage queries with, after the first stage found ``first`` in
+def second_stage_passages(first: Sequence[Candidate], query: Document, n: int, cascade: float | None) -> list[list[str]]:
+    """The passages the second stage queries with, after the first stage found ``first`` in
     ``n`` stored articles; none when the first stage's evidence is strong enough
-    (:func:`weak_evidence`) or the query too short for the stage (:func:`text_stage_words`)."""
+    (:func:`weak_evidence`) or the query too short for the stage (:func:`text_stage_passages`)."""
     if not weak_evidence(max((c.evidence or 0.0 for c in first), default=None), n, cascade):
         return []
-    return text_stage_words(query)
+    return text_stage_passages(query)
 
 
 def query_terms(document: Document) -> list[int]:

@@ -30,7 +30,7 @@ from attrib.store.base import (
     CONFLICT_ERROR,
     MAX_QUERY_TERMS,
     PAIR_WEIGHT,
-    MAX_TEXT_TERMS,
+    PASSAGE_TERMS,
     TEXT_WEIGHT,
     text_max_df,
     ArticleFilter,
@@ -46,7 +46,7 @@ from attrib.store.base import (
     min_shared_grams,
     query_pairs,
     query_terms,
-    second_stage_words,
+    second_stage_passages,
     unstorable,
 )
 
@@ -579,12 +579,15 @@ class ElasticsearchStore:
                 )
         return found[:limit]
 
-    def candidate_query(self, query: Document, exclude: Collection[str] = (), words: Sequence[str] = (), n: int = 0) -> dict[str, Any]:
+    def candidate_query(
+        self, query: Document, exclude: Collection[str] = (), passages: Sequence[Sequence[str]] = (), n: int = 0
+    ) -> dict[str, Any]:
         """The retrieval query: IDF-scored fingerprint terms and a MinHash band bonus, plus
         BM25 over content-word pairs when the query has them, and, in the second stage of
-        the cascade, BM25 over the ``text`` field for ``words``.
+        the cascade, the best BM25 over the ``text`` field of any of ``passages`` (each a
+        passage's content words, :func:`~attrib.store.base.query_passages`).
 
-        With pairs or words, the fingerprint part is a ``bool`` named ``evidence``, so that
+        With pairs or passages, the fingerprint part is a ``bool`` named ``evidence``, so that
         each hit reports that part's score. Naming the pair clause instead would cost more:
         the fetch phase re-creates a named clause's weights, one term lookup per pair (about
         2,000 for a long query) against about 1,000 fingerprints.
@@ -603,17 +606,21 @@ class ElasticsearchStore:
         should: list[dict[str, Any]] = []
         if pairs:
             should.append({"match": {"cp": {"query": hash_terms(pairs), "boost": PAIR_WEIGHT}}})
-        if words:
-            # more_like_this picks the rarest words by the index's own document frequencies
-            # (each word occurs once in ``like``, so tf-idf is idf) and scores them by BM25.
-            # ``n`` (articles stored; 0: unknown) caps the words' document frequency.
-            mlt: dict[str, Any] = {
-                "fields": ["text"], "like": " ".join(words), "max_query_terms": MAX_TEXT_TERMS, "min_term_freq": 1,
-                "min_doc_freq": 1, "minimum_should_match": 1, "boost": TEXT_WEIGHT,
-            }
-            if n > 0:
-                mlt["max_doc_freq"] = text_max_df(n)
-            should.append({"more_like_this": mlt})
+        if passages:
+            # Per passage, more_like_this picks its rarest words by the index's own document
+            # frequencies (each word occurs once in ``like``, so tf-idf is idf) and scores
+            # them by BM25; dis_max keeps an article's best passage. ``n`` (articles stored;
+            # 0: unknown) caps the words' document frequency.
+            clauses = []
+            for words in passages:
+                mlt: dict[str, Any] = {
+                    "fields": ["text"], "like": " ".join(words), "max_query_terms": PASSAGE_TERMS, "min_term_freq": 1,
+                    "min_doc_freq": 1, "minimum_should_match": 1,
+                }
+                if n > 0:
+                    mlt["max_doc_freq"] = text_max_df(n)
+                clauses.append({"more_like_this": mlt})
+            should.append({"dis_max": {"queries": clauses, "boost": TEXT_WEIGHT}})
         if should and evidence:
             should.append({"bool": {"should": evidence, "_name": EVIDENCE_QUERY}})
         elif not should:
@@ -626,11 +633,13 @@ class ElasticsearchStore:
     deep_queries = 0
     """Second-stage queries this store has run (see :data:`~attrib.store.base.CASCADE_EVIDENCE`)."""
 
-    def _ranked(self, query: Document, limit: int, exclude: Collection[str], words: Sequence[str] = (), n: int = 0) -> list[Candidate]:
+    def _ranked(
+        self, query: Document, limit: int, exclude: Collection[str], passages: Sequence[Sequence[str]] = (), n: int = 0
+    ) -> list[Candidate]:
         response = self._call(
             self.client.search,
             index=self.index,
-            query=self.candidate_query(query, exclude, words, n),
+            query=self.candidate_query(query, exclude, passages, n),
             size=limit,
             source=False,
             track_total_hits=False,
@@ -638,7 +647,7 @@ class ElasticsearchStore:
             allow_partial_search_results=False,  # else a missing shard's articles are silently no source
         )
         out = []
-        named = bool(query.pairs) or bool(words)
+        named = bool(query.pairs) or bool(passages)
         for hit in response["hits"]["hits"]:
             score = float(hit["_score"])
             if named:
@@ -657,11 +666,11 @@ class ElasticsearchStore:
             return []
         first = self._ranked(query, limit, exclude) if (query.fingerprints or query.bands or query.pairs) else []
         n = self.count() if cascade is not None else 0
-        words = second_stage_words(first, query, n, cascade)
-        if not words:
+        passages = second_stage_passages(first, query, n, cascade)
+        if not passages:
             return first
         self.deep_queries += 1
-        return self._ranked(query, limit, exclude, words, n)
+        return self._ranked(query, limit, exclude, passages, n)
 
     # -- single articles, attribution and search --------------------------------------
 

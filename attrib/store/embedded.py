@@ -27,7 +27,7 @@ from attrib.store.base import (
     BAND_BOOST,
     CONFLICT_ERROR,
     PAIR_WEIGHT,
-    MAX_TEXT_TERMS,
+    PASSAGE_TERMS,
     TEXT_WEIGHT,
     text_max_df,
     ArticleFilter,
@@ -46,7 +46,7 @@ from attrib.store.base import (
     unstorable,
     query_pairs,
     query_terms,
-    second_stage_words,
+    second_stage_passages,
 )
 
 SCHEMA_VERSION = 1
@@ -361,25 +361,33 @@ class EmbeddedStore:
         for doc, score in _pair_scores(conn, query_pairs(query)).items():
             scores[doc] += PAIR_WEIGHT * score
         ranked = self._rank(conn, scores, shared, banded, evidence, limit, exclude)
-        words = second_stage_words(ranked, query, n, cascade)
-        if not words:
+        passages = second_stage_passages(ranked, query, n, cascade)
+        if not passages:
             return ranked
-        # The second stage: BM25 over the full text (FTS5, title weighted 0) for the query's
-        # rarest words in the store, added to the first stage's scores of every article, as
-        # Elasticsearch's bool query with more_like_this does.
+        # The second stage: per passage, BM25 over the full text (FTS5, title weighted 0) for
+        # its rarest words in the store; an article's best passage score is added to its
+        # first-stage score, as Elasticsearch's dis_max of more_like_this clauses does.
         self.deep_queries += 1
         _ensure_fulltext(conn)
         conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.articles_fts_vocab USING fts5vocab(main, articles_fts, 'row')")
-        df = dict(_select_in(conn, "SELECT term, doc FROM temp.articles_fts_vocab WHERE term IN ({marks})", words))
-        order = {w: i for i, w in enumerate(words)}
+        distinct = list(dict.fromkeys(w for words in passages for w in words))
+        df = dict(_select_in(conn, "SELECT term, doc FROM temp.articles_fts_vocab WHERE term IN ({marks})", distinct))
         most = text_max_df(n)
-        rarest = sorted((w for w in words if 0 < df.get(w, 0) <= most), key=lambda w: (df[w], order[w]))[:MAX_TEXT_TERMS]
-        if not rarest:
+        best: dict[int, float] = {}
+        for words in passages:
+            order = {w: i for i, w in enumerate(words)}
+            rarest = sorted((w for w in words if 0 < df.get(w, 0) <= most), key=lambda w: (df[w], order[w]))[:PASSAGE_TERMS]
+            if not rarest:
+                continue
+            match = " OR ".join(f'"{w}"' for w in rarest)
+            for doc, text_score in conn.execute(
+                "SELECT rowid, -bm25(articles_fts, 0.0, 1.0) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
+            ):
+                if doc not in best or text_score > best[doc]:
+                    best[doc] = text_score
+        if not best:
             return ranked
-        match = " OR ".join(f'"{w}"' for w in rarest)
-        for doc, text_score in conn.execute(
-            "SELECT rowid, -bm25(articles_fts, 0.0, 1.0) FROM articles_fts WHERE articles_fts MATCH ?", (match,)
-        ):
+        for doc, text_score in best.items():
             scores[doc] += TEXT_WEIGHT * text_score
         return self._rank(conn, scores, shared, banded, evidence, limit, exclude)
 
