@@ -425,14 +425,9 @@ def check(article: Article, store: Store, options: CheckOptions = CheckOptions()
         quoted = []
     findings = judge_quotes(article, store, quoted, outlets, as_of) if options.quotes else []
     lap("quotes")
-    built_on_quotes = False
     if original is None:
         original, matches = name_interview_source(findings, matches, store)
-        built_on_quotes = original is not None
-    if original is None:
-        verdict = Verdict.NO_SOURCE
-    elif built_on_quotes:
-        verdict = Verdict.QUOTED
+        verdict = Verdict.NO_SOURCE if original is None else Verdict.QUOTED
     elif original.licensed:
         verdict = Verdict.LICENSED_REUSE
     else:

@@ -82,17 +82,15 @@ class Report:
 
     def summary(self) -> str:
         """One plain sentence: what an editor needs first."""
-        if self.original is None:
+        o = self.original
+        when = f", published {_when(o.article.published_at)}" if o and o.article.published_at else ""
+        if o is None:
             text = "No source found in the index."
         elif self.verdict is Verdict.QUOTED:
-            o = self.original
-            when = f", published {_when(o.article.published_at)}" if o.article.published_at else ""
             n = len(self.quotes_from(o.article.id))
             text = (f"Built on quotes first published by {_label(o.article)}{when}: "
                     f"{_count(n, 'quote')} of this article first appeared there.")
         else:
-            o = self.original
-            when = f", published {_when(o.article.published_at)}" if o.article.published_at else ""
             kind = "Licensed reuse of" if self.verdict is Verdict.LICENSED_REUSE else "Likely original:"
             cover = "covers" if len(o.passages) == 1 else "cover"
             text = (
@@ -207,10 +205,14 @@ RELATION_WORDS = {
 }
 
 
+QUOTED_ORIGINAL_WORDS = "Quotes first published in"
+"""What the original of an article built on quotes (:attr:`Verdict.QUOTED`) is, for a reader."""
+
+
 def _relation_words(report: Report, match: SourceMatch) -> str:
     """How a match relates to the checked article, for a reader."""
     if match.relation is Relation.ORIGINAL and report.verdict is Verdict.QUOTED:
-        return "Quotes first published in"
+        return QUOTED_ORIGINAL_WORDS
     return RELATION_WORDS[match.relation]
 
 

@@ -26,7 +26,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from attrib.article import Article, parse_datetime
 from attrib.errors import InputError
-from attrib.report import REPORT_CSS, REPORT_JS, VERDICT_WORDS, Verdict, csp_hash, report_body, text_html
+from attrib.report import (
+    QUOTED_ORIGINAL_WORDS, REPORT_CSS, REPORT_JS, VERDICT_WORDS, Verdict, csp_hash, report_body, text_html,
+)
 from attrib.safe_text import html_document
 from attrib.service.auth import Scope, hash_key
 from attrib.service.problems import Problem
@@ -279,7 +281,7 @@ def install_pages(app: FastAPI, *, stores, run: Callable, keys: Mapping[str, Sco
             head, meaning = VERDICT_WORDS[verdict] if verdict else (a.verdict, "")
             facts.append(("Attribution", f"<strong>{_e(head)}</strong>: {_e(meaning)}"))
             if a.original_id:
-                label = "Quotes first published in" if verdict is Verdict.QUOTED else "Likely original"
+                label = QUOTED_ORIGINAL_WORDS if verdict is Verdict.QUOTED else "Likely original"
                 facts.append((label, f'<a href="{_article_href(a.original_id)}">{_e(a.original_id)}</a>'
                               + (f" ({_e(a.original_outlet)})" if a.original_outlet else "")
                               + (f"; it covers {a.copied_share:.0%} of this article" if a.copied_share else "")))
